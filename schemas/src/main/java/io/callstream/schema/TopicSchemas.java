@@ -1,0 +1,19 @@
+package io.callstream.schema;
+
+import java.util.List;
+import org.apache.avro.Schema;
+
+/** The value schemas of callstream's topics: the contracts that must evolve compatibly. */
+public final class TopicSchemas {
+
+    /** Every top-level record written to a topic. */
+    public static final List<Schema> ALL = List.of(
+            WebhookEnvelope.getClassSchema(),
+            CallEvent.getClassSchema(),
+            Call.getClassSchema(),
+            CallKpi.getClassSchema(),
+            CallAlert.getClassSchema(),
+            DeadLetter.getClassSchema());
+
+    private TopicSchemas() {}
+}
