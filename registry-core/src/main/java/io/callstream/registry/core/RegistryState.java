@@ -1,0 +1,352 @@
+package io.callstream.registry.core;
+
+import static io.callstream.registry.client.RegistryException.INCOMPATIBLE_SCHEMA;
+import static io.callstream.registry.client.RegistryException.INVALID_SCHEMA;
+import static io.callstream.registry.client.RegistryException.INVALID_VERSION;
+import static io.callstream.registry.client.RegistryException.SCHEMA_NOT_FOUND;
+import static io.callstream.registry.client.RegistryException.SUBJECT_COMPATIBILITY_NOT_CONFIGURED;
+import static io.callstream.registry.client.RegistryException.SUBJECT_NOT_FOUND;
+import static io.callstream.registry.client.RegistryException.SUBJECT_NOT_SOFT_DELETED;
+import static io.callstream.registry.client.RegistryException.SUBJECT_SOFT_DELETED;
+import static io.callstream.registry.client.RegistryException.VERSION_NOT_FOUND;
+import static io.callstream.registry.client.RegistryException.VERSION_NOT_SOFT_DELETED;
+import static io.callstream.registry.client.RegistryException.VERSION_SOFT_DELETED;
+
+import io.callstream.registry.client.AvroCompatibility;
+import io.callstream.registry.client.CompatibilityLevel;
+import io.callstream.registry.client.RegistryException;
+import io.callstream.registry.client.SchemaMetadata;
+import io.callstream.registry.core.RegistryRecord.Config;
+import io.callstream.registry.core.RegistryRecord.SchemaVersion;
+import io.callstream.registry.core.RegistryRecord.SchemaVersionRemoved;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.apache.avro.Schema;
+
+/**
+ * The semantics of a Confluent schema registry: subjects with numbered versions, global schema ids
+ * shared by identical schemas, soft and permanent deletes, and compatibility levels checked with
+ * Avro's checker. Errors are {@link RegistryException}s with Confluent's codes.
+ *
+ * <p>Event-sourced: every change is first handed to the journal (which persists it, or throws),
+ * then applied; {@link #apply} replays a journal on start-up, so ids and versions survive restarts.
+ * Thread-safe; operations are serialized, which suits a registry's low, cached traffic.
+ */
+public final class RegistryState {
+
+    private final Consumer<RegistryRecord> journal;
+    private final Map<String, TreeMap<Integer, SchemaVersion>> subjects = new HashMap<>();
+    private final Map<Integer, String> schemasById = new HashMap<>();
+    private final Map<String, Integer> idsBySchema = new HashMap<>();
+    private final Map<String, CompatibilityLevel> subjectLevels = new HashMap<>();
+    private CompatibilityLevel globalLevel;
+    private int maxId;
+
+    /**
+     * @param journal persists a record before it is applied; throws to refuse the change
+     * @param defaultLevel the global compatibility level until one is set
+     */
+    public RegistryState(Consumer<RegistryRecord> journal, CompatibilityLevel defaultLevel) {
+        this.journal = journal;
+        this.globalLevel = defaultLevel;
+    }
+
+    /** Applies a journaled record: on replay, and after each change is journaled. */
+    public synchronized void apply(RegistryRecord record) {
+        switch (record) {
+            case SchemaVersion version -> {
+                subjects.computeIfAbsent(version.subject(), s -> new TreeMap<>())
+                        .put(version.version(), version);
+                schemasById.put(version.id(), version.schema());
+                idsBySchema.putIfAbsent(version.schema(), version.id());
+                maxId = Math.max(maxId, version.id());
+            }
+            case SchemaVersionRemoved removed -> {
+                TreeMap<Integer, SchemaVersion> versions = subjects.get(removed.subject());
+                SchemaVersion gone = versions == null ? null : versions.remove(removed.version());
+                if (versions != null && versions.isEmpty()) {
+                    subjects.remove(removed.subject());
+                }
+                if (gone != null && !isReferenced(gone.id())) {
+                    schemasById.remove(gone.id());
+                    idsBySchema.remove(gone.schema(), gone.id());
+                }
+            }
+            case Config config -> {
+                if (config.subject() == null) {
+                    globalLevel = config.level();
+                } else if (config.level() == null) {
+                    subjectLevels.remove(config.subject());
+                } else {
+                    subjectLevels.put(config.subject(), config.level());
+                }
+            }
+        }
+    }
+
+    /** Registers a schema under a subject, or returns the id it already has there. */
+    public synchronized int register(String subject, String schemaText) {
+        Schema schema = parse(schemaText);
+        String canonical = schema.toString();
+        Optional<SchemaVersion> existing = live(subject).stream()
+                .filter(version -> version.schema().equals(canonical))
+                .findFirst();
+        if (existing.isPresent()) {
+            return existing.get().id();
+        }
+        List<String> problems = AvroCompatibility.incompatibilities(level(subject), schema, liveSchemas(subject));
+        if (!problems.isEmpty()) {
+            throw new RegistryException(
+                    409,
+                    INCOMPATIBLE_SCHEMA,
+                    "Schema being registered is incompatible with an earlier schema for subject \"" + subject
+                            + "\", details: " + problems);
+        }
+        int id = idsBySchema.getOrDefault(canonical, maxId + 1);
+        TreeMap<Integer, SchemaVersion> versions = subjects.get(subject);
+        int version = versions == null || versions.isEmpty() ? 1 : versions.lastKey() + 1;
+        change(new SchemaVersion(subject, version, id, canonical, false));
+        return id;
+    }
+
+    /** Finds a schema among a subject's versions. */
+    public synchronized SchemaMetadata lookup(String subject, String schemaText, boolean includeDeleted) {
+        String canonical = parse(schemaText).toString();
+        List<SchemaVersion> versions = includeDeleted ? all(subject) : live(subject);
+        if (versions.isEmpty()) {
+            throw subjectNotFound(subject);
+        }
+        return versions.stream()
+                .filter(version -> version.schema().equals(canonical))
+                .findFirst()
+                .map(RegistryState::metadata)
+                .orElseThrow(() -> new RegistryException(404, SCHEMA_NOT_FOUND, "Schema not found"));
+    }
+
+    public synchronized String schemaById(int id) {
+        String schema = schemasById.get(id);
+        if (schema == null) {
+            throw new RegistryException(404, SCHEMA_NOT_FOUND, "Schema " + id + " not found");
+        }
+        return schema;
+    }
+
+    /** The subject-version pairs that use a schema id. */
+    public synchronized List<SchemaMetadata> usagesOf(int id) {
+        schemaById(id);
+        return subjects.values().stream()
+                .flatMap(versions -> versions.values().stream())
+                .filter(version -> version.id() == id && !version.deleted())
+                .map(RegistryState::metadata)
+                .toList();
+    }
+
+    /** One version of a subject: a number, or {@code latest} / {@code -1}. */
+    public synchronized SchemaMetadata version(String subject, String versionSpec, boolean includeDeleted) {
+        return metadata(find(subject, versionSpec, includeDeleted));
+    }
+
+    public synchronized List<String> subjects(boolean includeDeleted) {
+        return subjects.keySet().stream()
+                .filter(subject -> includeDeleted || !live(subject).isEmpty())
+                .sorted()
+                .toList();
+    }
+
+    public synchronized List<Integer> versions(String subject, boolean includeDeleted) {
+        List<SchemaVersion> versions = includeDeleted ? all(subject) : live(subject);
+        if (versions.isEmpty()) {
+            throw subjectNotFound(subject);
+        }
+        return versions.stream().map(SchemaVersion::version).toList();
+    }
+
+    /** Soft-deletes a subject, or permanently deletes one already soft-deleted. */
+    public synchronized List<Integer> deleteSubject(String subject, boolean permanent) {
+        List<SchemaVersion> all = all(subject);
+        List<SchemaVersion> live = live(subject);
+        if (all.isEmpty()) {
+            throw subjectNotFound(subject);
+        }
+        if (permanent) {
+            if (!live.isEmpty()) {
+                throw new RegistryException(
+                        404,
+                        SUBJECT_NOT_SOFT_DELETED,
+                        "Subject '" + subject + "' was not deleted first before being permanently deleted");
+            }
+            all.forEach(version -> change(new SchemaVersionRemoved(subject, version.version())));
+            if (subjectLevels.containsKey(subject)) {
+                change(new Config(subject, null));
+            }
+            return all.stream().map(SchemaVersion::version).toList();
+        }
+        if (live.isEmpty()) {
+            throw new RegistryException(
+                    404,
+                    SUBJECT_SOFT_DELETED,
+                    "Subject '" + subject + "' was soft deleted.Set permanent=true to delete permanently");
+        }
+        live.forEach(version -> change(softDeleted(version)));
+        return live.stream().map(SchemaVersion::version).toList();
+    }
+
+    /** Soft-deletes a version, or permanently deletes one already soft-deleted. */
+    public synchronized int deleteVersion(String subject, String versionSpec, boolean permanent) {
+        SchemaVersion version = find(subject, versionSpec, true);
+        if (permanent) {
+            if (!version.deleted()) {
+                throw new RegistryException(
+                        404,
+                        VERSION_NOT_SOFT_DELETED,
+                        "Subject '" + subject + "' Version " + version.version()
+                                + " was not deleted first before being permanently deleted");
+            }
+            change(new SchemaVersionRemoved(subject, version.version()));
+        } else {
+            if (version.deleted()) {
+                throw new RegistryException(
+                        404,
+                        VERSION_SOFT_DELETED,
+                        "Subject '" + subject + "' Version " + version.version()
+                                + " was soft deleted.Set permanent=true to delete permanently");
+            }
+            change(softDeleted(version));
+        }
+        return version.version();
+    }
+
+    public synchronized CompatibilityLevel globalLevel() {
+        return globalLevel;
+    }
+
+    /** The subject's own level; with {@code defaultToGlobal}, the global level when it has none. */
+    public synchronized CompatibilityLevel subjectLevel(String subject, boolean defaultToGlobal) {
+        CompatibilityLevel level = subjectLevels.get(subject);
+        if (level == null && !defaultToGlobal) {
+            throw new RegistryException(
+                    404,
+                    SUBJECT_COMPATIBILITY_NOT_CONFIGURED,
+                    "Subject '" + subject + "' does not have subject-level compatibility configured");
+        }
+        return level == null ? globalLevel : level;
+    }
+
+    /** Sets a level; null subject: the global level. */
+    public synchronized void setLevel(String subject, CompatibilityLevel level) {
+        change(new Config(subject, level));
+    }
+
+    /** Removes a subject's own level; returns the level it had. */
+    public synchronized CompatibilityLevel deleteSubjectLevel(String subject) {
+        CompatibilityLevel previous = subjectLevel(subject, false);
+        change(new Config(subject, null));
+        return previous;
+    }
+
+    /**
+     * The incompatibilities of a schema against one version of a subject ({@code versionSpec}), or
+     * against the versions its level covers (null {@code versionSpec}); empty when compatible.
+     */
+    public synchronized List<String> incompatibilities(String subject, String schemaText, String versionSpec) {
+        Schema schema = parse(schemaText);
+        CompatibilityLevel level = level(subject);
+        if (versionSpec == null) {
+            return AvroCompatibility.incompatibilities(level, schema, liveSchemas(subject));
+        }
+        if (live(subject).isEmpty()) {
+            throw subjectNotFound(subject);
+        }
+        Schema against = parse(find(subject, versionSpec, false).schema());
+        return AvroCompatibility.incompatibilities(level, schema, List.of(against));
+    }
+
+    private CompatibilityLevel level(String subject) {
+        return subjectLevels.getOrDefault(subject, globalLevel);
+    }
+
+    private void change(RegistryRecord record) {
+        journal.accept(record);
+        apply(record);
+    }
+
+    private SchemaVersion find(String subject, String versionSpec, boolean includeDeleted) {
+        int number = parseVersion(versionSpec);
+        List<SchemaVersion> candidates = includeDeleted ? all(subject) : live(subject);
+        if (candidates.isEmpty()) {
+            throw subjectNotFound(subject);
+        }
+        if (number == -1) {
+            return candidates.getLast();
+        }
+        return candidates.stream()
+                .filter(version -> version.version() == number)
+                .findFirst()
+                .orElseThrow(() -> new RegistryException(404, VERSION_NOT_FOUND, "Version " + number + " not found."));
+    }
+
+    private static int parseVersion(String spec) {
+        if ("latest".equalsIgnoreCase(spec)) {
+            return -1;
+        }
+        try {
+            int number = Integer.parseInt(spec);
+            if (number == -1 || number >= 1) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // Falls through to the error Confluent answers for any other value.
+        }
+        throw new RegistryException(
+                422,
+                INVALID_VERSION,
+                "The specified version '" + spec
+                        + "' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"");
+    }
+
+    private List<SchemaVersion> all(String subject) {
+        TreeMap<Integer, SchemaVersion> versions = subjects.get(subject);
+        return versions == null ? List.of() : new ArrayList<>(versions.values());
+    }
+
+    private List<SchemaVersion> live(String subject) {
+        return all(subject).stream().filter(version -> !version.deleted()).toList();
+    }
+
+    private List<Schema> liveSchemas(String subject) {
+        return live(subject).stream().map(version -> parse(version.schema())).toList();
+    }
+
+    private boolean isReferenced(int id) {
+        return subjects.values().stream()
+                .anyMatch(versions -> versions.values().stream().anyMatch(version -> version.id() == id));
+    }
+
+    private static SchemaVersion softDeleted(SchemaVersion version) {
+        return new SchemaVersion(version.subject(), version.version(), version.id(), version.schema(), true);
+    }
+
+    private static SchemaMetadata metadata(SchemaVersion version) {
+        return new SchemaMetadata(version.subject(), version.version(), version.id(), version.schema());
+    }
+
+    private static RegistryException subjectNotFound(String subject) {
+        return new RegistryException(404, SUBJECT_NOT_FOUND, "Subject '" + subject + "' not found.");
+    }
+
+    private static Schema parse(String schemaText) {
+        if (schemaText == null || schemaText.isBlank()) {
+            throw new RegistryException(422, INVALID_SCHEMA, "Empty schema");
+        }
+        try {
+            return new Schema.Parser().parse(schemaText);
+        } catch (RuntimeException e) {
+            throw new RegistryException(422, INVALID_SCHEMA, "Invalid schema " + schemaText + ": " + e.getMessage());
+        }
+    }
+}
