@@ -1,0 +1,301 @@
+package io.callstream.registry.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.callstream.registry.client.CompatibilityLevel;
+import io.callstream.registry.client.RegistryException;
+import io.callstream.registry.client.SchemaMetadata;
+import io.callstream.registry.core.RegistryState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Confluent's schema registry REST API over {@link RegistryState}: the request and response bodies,
+ * status codes and error bodies ({@code {"error_code":…,"message":…}}) its clients expect.
+ */
+final class RegistryHttpHandler implements HttpHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(RegistryHttpHandler.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+    private final RegistryState state;
+
+    RegistryHttpHandler(RegistryState state) {
+        this.state = state;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Request request = Request.of(exchange);
+            int status = 200;
+            Object body;
+            try {
+                body = route(request);
+            } catch (RegistryException e) {
+                status = e.httpStatus();
+                body = error(e.errorCode(), messageOf(e));
+            } catch (BadRequest e) {
+                status = e.status;
+                body = error(e.errorCode, e.getMessage());
+            } catch (RuntimeException e) {
+                log.error("{} {} failed", request.method(), exchange.getRequestURI(), e);
+                status = 500;
+                body = error(50001, "Error in the backend data store: " + e.getMessage());
+            }
+            byte[] bytes = JSON.writeValueAsBytes(body);
+            exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+        }
+    }
+
+    private Object route(Request request) throws IOException {
+        List<String> path = request.path();
+        String method = request.method();
+        String first = path.isEmpty() ? "" : path.getFirst();
+        return switch (first) {
+            case "" -> Map.of();
+            case "subjects" -> subjects(request, path, method);
+            case "schemas" -> schemas(request, path);
+            case "config" -> config(request, path, method);
+            case "compatibility" -> compatibility(request, path);
+            case "mode" -> Map.of("mode", "READWRITE");
+            default -> throw notFound();
+        };
+    }
+
+    private Object subjects(Request request, List<String> path, String method) throws IOException {
+        boolean deleted = request.flag("deleted");
+        boolean permanent = request.flag("permanent");
+        return switch (path.size() + " " + method) {
+            case "1 GET" -> state.subjects(deleted);
+            case "2 POST" -> metadata(state.lookup(path.get(1), request.schema(), deleted));
+            case "2 DELETE" -> state.deleteSubject(path.get(1), permanent);
+            case "3 GET" -> versionsOnly(path) ? state.versions(path.get(1), deleted) : throwNotFound();
+            case "3 POST" ->
+                versionsOnly(path) ? Map.of("id", state.register(path.get(1), request.schema())) : throwNotFound();
+            case "4 GET" ->
+                versionsOnly(path) ? metadata(state.version(path.get(1), path.get(3), deleted)) : throwNotFound();
+            case "4 DELETE" ->
+                versionsOnly(path) ? state.deleteVersion(path.get(1), path.get(3), permanent) : throwNotFound();
+            case "5 GET" ->
+                versionsOnly(path) && path.get(4).equals("schema")
+                        ? JSON.readTree(
+                                state.version(path.get(1), path.get(3), deleted).schema())
+                        : throwNotFound();
+            default -> throw notFound();
+        };
+    }
+
+    private Object schemas(Request request, List<String> path) throws IOException {
+        if (path.size() == 2 && path.get(1).equals("types")) {
+            return List.of("AVRO");
+        }
+        if (path.size() < 3 || !path.get(1).equals("ids") || !request.method().equals("GET")) {
+            throw notFound();
+        }
+        int id = parseId(path.get(2));
+        if (path.size() == 3) {
+            return Map.of("schema", state.schemaById(id));
+        }
+        return switch (path.get(3)) {
+            case "schema" -> JSON.readTree(state.schemaById(id));
+            case "subjects" ->
+                state.usagesOf(id).stream()
+                        .map(SchemaMetadata::subject)
+                        .distinct()
+                        .toList();
+            case "versions" ->
+                state.usagesOf(id).stream()
+                        .map(usage -> JSON.createObjectNode()
+                                .put("subject", usage.subject())
+                                .put("version", usage.version()))
+                        .toList();
+            default -> throw notFound();
+        };
+    }
+
+    private Object config(Request request, List<String> path, String method) throws IOException {
+        String subject = path.size() == 2 ? path.get(1) : null;
+        if (path.size() > 2) {
+            throw notFound();
+        }
+        return switch (method) {
+            case "GET" ->
+                Map.of(
+                        "compatibilityLevel",
+                        (subject == null
+                                        ? state.globalLevel()
+                                        : state.subjectLevel(subject, request.flag("defaultToGlobal")))
+                                .name());
+            case "PUT" -> {
+                CompatibilityLevel level = request.compatibility();
+                state.setLevel(subject, level);
+                yield Map.of("compatibility", level.name());
+            }
+            case "DELETE" -> {
+                if (subject == null) {
+                    throw notFound();
+                }
+                yield Map.of(
+                        "compatibilityLevel", state.deleteSubjectLevel(subject).name());
+            }
+            default -> throw notFound();
+        };
+    }
+
+    private Object compatibility(Request request, List<String> path) throws IOException {
+        boolean all = path.size() == 4;
+        boolean one = path.size() == 5;
+        if (!request.method().equals("POST")
+                || !(all || one)
+                || !path.get(1).equals("subjects")
+                || !path.get(3).equals("versions")) {
+            throw notFound();
+        }
+        List<String> problems = state.incompatibilities(path.get(2), request.schema(), one ? path.get(4) : null);
+        Map<String, Object> answer = new HashMap<>();
+        answer.put("is_compatible", problems.isEmpty());
+        if (request.flag("verbose")) {
+            answer.put("messages", problems);
+        }
+        return answer;
+    }
+
+    private static boolean versionsOnly(List<String> path) {
+        return path.get(2).equals("versions");
+    }
+
+    private static Object throwNotFound() {
+        throw notFound();
+    }
+
+    private static BadRequest notFound() {
+        return new BadRequest(404, 404, "HTTP 404 Not Found");
+    }
+
+    private static int parseId(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new BadRequest(404, 40403, "Schema " + text + " not found");
+        }
+    }
+
+    private static ObjectNode metadata(SchemaMetadata metadata) {
+        return JSON.createObjectNode()
+                .put("subject", metadata.subject())
+                .put("version", metadata.version())
+                .put("id", metadata.id())
+                .put("schema", metadata.schema());
+    }
+
+    private static Map<String, Object> error(int code, String message) {
+        return Map.of("error_code", code, "message", message);
+    }
+
+    private static String messageOf(RegistryException e) {
+        String message = e.getMessage();
+        String suffix = " (error code " + e.errorCode() + ")";
+        return message.endsWith(suffix) ? message.substring(0, message.length() - suffix.length()) : message;
+    }
+
+    /** A request the API does not define, or a body it cannot use. */
+    static final class BadRequest extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int status;
+        final int errorCode;
+
+        BadRequest(int status, int errorCode, String message) {
+            super(message);
+            this.status = status;
+            this.errorCode = errorCode;
+        }
+    }
+
+    private record Request(String method, List<String> path, Map<String, String> query, HttpExchange exchange) {
+
+        static Request of(HttpExchange exchange) {
+            String rawPath = exchange.getRequestURI().getRawPath();
+            List<String> path = Arrays.stream(rawPath.split("/"))
+                    .filter(segment -> !segment.isEmpty())
+                    .map(Request::decode)
+                    .toList();
+            Map<String, String> query = new HashMap<>();
+            String rawQuery = exchange.getRequestURI().getRawQuery();
+            if (rawQuery != null) {
+                for (String pair : rawQuery.split("&")) {
+                    int eq = pair.indexOf('=');
+                    query.put(
+                            decode(eq < 0 ? pair : pair.substring(0, eq)),
+                            eq < 0 ? "" : decode(pair.substring(eq + 1)));
+                }
+            }
+            return new Request(exchange.getRequestMethod().toUpperCase(java.util.Locale.ROOT), path, query, exchange);
+        }
+
+        boolean flag(String name) {
+            return "true".equalsIgnoreCase(query.get(name));
+        }
+
+        /** The {@code schema} of a registration-style body; other schema types are refused. */
+        String schema() throws IOException {
+            JsonNode body = body();
+            String type = body.path("schemaType").asText("AVRO");
+            if (!type.equalsIgnoreCase("AVRO")) {
+                throw new BadRequest(422, 42201, "Unsupported schema type " + type + "; this registry stores AVRO");
+            }
+            if (body.has("references") && !body.get("references").isEmpty()) {
+                throw new BadRequest(422, 42201, "Schema references are not supported by this registry");
+            }
+            JsonNode schema = body.get("schema");
+            if (schema == null || !schema.isTextual()) {
+                throw new BadRequest(422, 42201, "Request body must be {\"schema\": \"<Avro schema as a string>\"}");
+            }
+            return schema.asText();
+        }
+
+        CompatibilityLevel compatibility() throws IOException {
+            JsonNode level = body().get("compatibility");
+            try {
+                return CompatibilityLevel.parse(level == null ? null : level.asText());
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest(422, 42203, "Invalid compatibility level. " + e.getMessage());
+            }
+        }
+
+        private JsonNode body() throws IOException {
+            try (InputStream in = exchange.getRequestBody()) {
+                byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+                if (bytes.length > MAX_BODY_BYTES) {
+                    throw new BadRequest(413, 413, "Request body larger than " + MAX_BODY_BYTES + " bytes");
+                }
+                JsonNode node = bytes.length == 0 ? null : JSON.readTree(bytes);
+                if (node == null || !node.isObject()) {
+                    throw new BadRequest(422, 422, "Request body must be a JSON object");
+                }
+                return node;
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new BadRequest(422, 422, "Unrecognized JSON body: " + e.getOriginalMessage());
+            }
+        }
+
+        private static String decode(String text) {
+            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+        }
+    }
+}

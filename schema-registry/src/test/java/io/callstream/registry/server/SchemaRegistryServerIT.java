@@ -1,0 +1,198 @@
+package io.callstream.registry.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callstream.kafka.embedded.EmbeddedKafkaBroker;
+import io.callstream.registry.client.CompatibilityLevel;
+import io.callstream.registry.client.RegistryClientConfig;
+import io.callstream.registry.client.RestSchemaRegistryClient;
+import io.callstream.registry.client.SchemaMetadata;
+import io.callstream.registry.server.SchemaRegistryServer.SchemaRegistryConfig;
+import io.callstream.schema.Call;
+import io.callstream.schema.CallEvent;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The registry server over HTTP, storing in a real Kafka broker. */
+class SchemaRegistryServerIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static EmbeddedKafkaBroker broker;
+
+    SchemaRegistryConfig config;
+    SchemaRegistryServer server;
+    RestSchemaRegistryClient client;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.startTemporary();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    @BeforeEach
+    void startRegistry() throws Exception {
+        config = new SchemaRegistryConfig(
+                broker.bootstrapServers(),
+                "_schemas-" + UUID.randomUUID(),
+                (short) 1,
+                "127.0.0.1",
+                0,
+                CompatibilityLevel.BACKWARD,
+                java.time.Duration.ofSeconds(30));
+        server = SchemaRegistryServer.start(config);
+        client = new RestSchemaRegistryClient(RegistryClientConfig.of(server.url()));
+    }
+
+    @AfterEach
+    void stopRegistry() {
+        server.close();
+    }
+
+    @Test
+    void shouldServeRegisteredSchemasBySubjectVersionAndId() throws Exception {
+        int id = client.register("call-events-value", CallEvent.getClassSchema());
+
+        assertThat(client.getById(id)).isEqualTo(CallEvent.getClassSchema());
+        assertThat(client.getLatest("call-events-value"))
+                .isEqualTo(new SchemaMetadata(
+                        "call-events-value", 1, id, CallEvent.getClassSchema().toString()));
+        assertThat(client.lookup("call-events-value", CallEvent.getClassSchema())
+                        .id())
+                .isEqualTo(id);
+        assertThat(client.subjects()).containsExactly("call-events-value");
+        assertThat(get("/subjects/call-events-value/versions/1/schema").body())
+                .isEqualTo(JSON.readTree(CallEvent.getClassSchema().toString()));
+        assertThat(get("/schemas/ids/" + id + "/versions").body().toString())
+                .isEqualTo("[{\"subject\":\"call-events-value\",\"version\":1}]");
+    }
+
+    @Test
+    void shouldAnswerConfluentErrorBodies() throws Exception {
+        client.register("calls-value", Call.getClassSchema());
+
+        assertError(get("/subjects/nope/versions/1"), 404, 40401);
+        assertError(get("/subjects/calls-value/versions/9"), 404, 40402);
+        assertError(get("/schemas/ids/999"), 404, 40403);
+        assertError(get("/subjects/calls-value/versions/zero"), 422, 42202);
+        assertError(
+                send("POST", "/subjects/calls-value/versions", "{\"schema\":\"{\\\"type\\\":\\\"nope\\\"}\"}"),
+                422,
+                42201);
+        assertError(send("PUT", "/config", "{\"compatibility\":\"SIDEWAYS\"}"), 422, 42203);
+        assertError(get("/config/calls-value"), 404, 40408);
+        assertError(
+                send(
+                        "POST",
+                        "/subjects/calls-value/versions",
+                        schemaBody("{\"type\":\"record\",\"name\":\"Call\",\"namespace\":\"io.callstream.schema\","
+                                + "\"fields\":[{\"name\":\"x\",\"type\":\"int\"}]}")),
+                409,
+                409);
+        assertThat(get("/subjects/nope/versions/1").contentType()).isEqualTo("application/vnd.schemaregistry.v1+json");
+    }
+
+    @Test
+    void shouldCheckCompatibilityAtTheConfiguredLevel() throws Exception {
+        Schema v1 = Schema.createRecord(
+                "R", null, "t", false, List.of(new Schema.Field("a", Schema.create(Schema.Type.STRING))));
+        Schema v2 = Schema.createRecord(
+                "R",
+                null,
+                "t",
+                false,
+                List.of(
+                        new Schema.Field("a", Schema.create(Schema.Type.STRING)),
+                        new Schema.Field("b", Schema.create(Schema.Type.INT))));
+        client.register("r-value", v1);
+
+        assertThat(client.isCompatible("r-value", v2)).isFalse();
+        client.setCompatibility("r-value", CompatibilityLevel.FORWARD);
+        assertThat(client.getCompatibility("r-value")).isEqualTo(CompatibilityLevel.FORWARD);
+        assertThat(client.isCompatible("r-value", v2)).isTrue();
+        JsonNode verbose = send(
+                        "POST", "/compatibility/subjects/r-value/versions/1?verbose=true", schemaBody(v1.toString()))
+                .body();
+        assertThat(verbose.get("is_compatible").asBoolean()).isTrue();
+        assertThat(verbose.get("messages")).isEmpty();
+    }
+
+    @Test
+    void shouldKeepSubjectsVersionsIdsAndConfigAcrossRestarts(@TempDir Path kafkaData) throws Exception {
+        try (EmbeddedKafkaBroker persistent =
+                EmbeddedKafkaBroker.builder().dataDirectory(kafkaData).build().start()) {
+            SchemaRegistryConfig persistentConfig = SchemaRegistryConfig.embedded(persistent.bootstrapServers());
+            int eventsId;
+            int callsId;
+            try (SchemaRegistryServer first = SchemaRegistryServer.start(persistentConfig)) {
+                var firstClient = new RestSchemaRegistryClient(RegistryClientConfig.of(first.url()));
+                eventsId = firstClient.register("call-events-value", CallEvent.getClassSchema());
+                callsId = firstClient.register("calls-value", Call.getClassSchema());
+                firstClient.register("gone-value", Schema.create(Schema.Type.STRING));
+                firstClient.deleteSubject("gone-value", false);
+                firstClient.setCompatibility(null, CompatibilityLevel.FULL);
+            }
+            persistent.stop();
+            persistent.start();
+
+            try (SchemaRegistryServer second = SchemaRegistryServer.start(persistentConfig)) {
+                var secondClient = new RestSchemaRegistryClient(RegistryClientConfig.of(second.url()));
+
+                assertThat(secondClient.subjects()).containsExactly("call-events-value", "calls-value");
+                assertThat(secondClient.getLatest("call-events-value").id()).isEqualTo(eventsId);
+                assertThat(secondClient.getById(callsId)).isEqualTo(Call.getClassSchema());
+                assertThat(secondClient.getCompatibility(null)).isEqualTo(CompatibilityLevel.FULL);
+                assertThat(secondClient.register("new-value", Schema.create(Schema.Type.LONG)))
+                        .isGreaterThan(Math.max(eventsId, callsId) + 1);
+            }
+        }
+    }
+
+    private Response get(String path) throws Exception {
+        return send("GET", path, null);
+    }
+
+    private Response send(String method, String path, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server.url() + path))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                .build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Response(
+                response.statusCode(),
+                JSON.readTree(response.body()),
+                response.headers().firstValue("Content-Type").orElse(""));
+    }
+
+    private static String schemaBody(String schema) throws Exception {
+        return JSON.writeValueAsString(java.util.Map.of("schema", schema));
+    }
+
+    private static void assertError(Response response, int status, int code) {
+        assertThat(response.status()).as(response.body().toString()).isEqualTo(status);
+        assertThat(response.body().get("error_code").asInt()).isEqualTo(code);
+        assertThat(response.body().get("message").asText()).isNotBlank();
+    }
+
+    private record Response(int status, JsonNode body, String contentType) {}
+}
