@@ -1,0 +1,97 @@
+package io.callstream.platform;
+
+import io.callstream.kafka.embedded.EmbeddedKafkaBroker;
+import io.callstream.registry.server.SchemaRegistryServer;
+import io.callstream.registry.server.SchemaRegistryServer.SchemaRegistryConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The whole pipeline on one machine: a real KRaft broker with its data under {@code dataDirectory},
+ * and the schema registry storing its schemas in that broker, so a restart resumes with everything
+ * intact. Components start in dependency order and stop in reverse.
+ */
+public final class EmbeddedPlatform implements AutoCloseable {
+
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private EmbeddedKafkaBroker broker;
+    private SchemaRegistryServer registry;
+
+    private EmbeddedPlatform() {}
+
+    /**
+     * @param settings where data lives and which ports to use
+     * @param progress receives one line per step, as it completes
+     */
+    public static EmbeddedPlatform start(Settings settings, Consumer<String> progress) throws InterruptedException {
+        EmbeddedPlatform platform = new EmbeddedPlatform();
+        try {
+            platform.startKafka(settings, progress);
+            platform.startRegistry(settings, progress);
+            return platform;
+        } catch (RuntimeException | InterruptedException e) {
+            platform.close();
+            throw e;
+        }
+    }
+
+    private void startKafka(Settings settings, Consumer<String> progress) {
+        Instant begin = Instant.now();
+        progress.accept(
+                "Starting Kafka (KRaft, data in " + settings.dataDirectory().resolve("kafka") + ") ...");
+        broker = EmbeddedKafkaBroker.builder()
+                .dataDirectory(settings.dataDirectory().resolve("kafka"))
+                .port(settings.kafkaPort())
+                .controllerPort(settings.kafkaControllerPort())
+                .build();
+        started.add(broker);
+        broker.start();
+        progress.accept("Kafka ready at " + broker.bootstrapServers() + " in " + millisSince(begin) + " ms");
+    }
+
+    private void startRegistry(Settings settings, Consumer<String> progress) throws InterruptedException {
+        Instant begin = Instant.now();
+        progress.accept("Starting the schema registry ...");
+        registry = SchemaRegistryServer.start(
+                SchemaRegistryConfig.embedded(broker.bootstrapServers()).withPort(settings.registryPort()));
+        started.add(registry);
+        progress.accept("Schema registry ready at " + registry.url() + " in " + millisSince(begin) + " ms");
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    public String schemaRegistryUrl() {
+        return registry.url();
+    }
+
+    /** Stops what was started, newest first. */
+    @Override
+    public void close() {
+        for (AutoCloseable component : started.reversed()) {
+            try {
+                component.close();
+            } catch (Exception e) {
+                System.err.println("Error stopping " + component.getClass().getSimpleName() + ": " + e);
+            }
+        }
+        started.clear();
+    }
+
+    private static long millisSince(Instant begin) {
+        return Duration.between(begin, Instant.now()).toMillis();
+    }
+
+    /**
+     * @param dataDirectory where every component keeps its data (default {@code ./data})
+     * @param kafkaPort the broker's client port (default 9092; 0 picks a free one)
+     * @param kafkaControllerPort the broker's KRaft controller port (default 9093; 0 picks a free one)
+     * @param registryPort the schema registry's port (default 8081; 0 picks a free one)
+     */
+    public record Settings(Path dataDirectory, int kafkaPort, int kafkaControllerPort, int registryPort) {}
+}
