@@ -51,7 +51,8 @@ final class RegistryHttpHandler implements HttpHandler {
             } catch (BadRequest e) {
                 status = e.status;
                 body = error(e.errorCode, e.getMessage());
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
+                // Answer rather than drop the connection, which clients report as a network failure.
                 log.error("{} {} failed", request.method(), exchange.getRequestURI(), e);
                 status = 500;
                 body = error(50001, "Error in the backend data store: " + e.getMessage());

@@ -1,0 +1,60 @@
+package io.callstream.ingest.publish;
+
+import io.callstream.ingest.config.IngestConfig;
+import io.callstream.registry.client.RegistryClientConfig;
+import io.callstream.registry.client.RestSchemaRegistryClient;
+import io.callstream.registry.serde.KafkaAvroSerializer;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Singleton;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** The Kafka and registry clients, built from {@link IngestConfig} (micronaut-kafka does not resolve here). */
+@Factory
+final class KafkaClientsFactory {
+
+    /**
+     * Idempotent, {@code acks=all}: a push is acknowledged to its vendor only once every replica
+     * has it. Blocking and delivery are bounded by the publish timeout, so an unreachable broker
+     * turns into a 503 in time.
+     */
+    @Singleton
+    @Bean(preDestroy = "close")
+    KafkaProducer<String, Object> producer(IngestConfig config) {
+        long timeoutMs = config.publishTimeout().toMillis();
+        Map<String, Object> producer = new HashMap<>();
+        producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        producer.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        producer.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        producer.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
+        producer.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeoutMs);
+        producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeoutMs + 2);
+        producer.put(ProducerConfig.CLIENT_ID_CONFIG, "callstream-ingest");
+        producer.put(RegistryClientConfig.URL, config.schemaRegistryUrl());
+        KafkaAvroSerializer values = new KafkaAvroSerializer();
+        values.configure(producer, false);
+        return new KafkaProducer<>(producer, new StringSerializer(), values);
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    Admin admin(IngestConfig config) {
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000));
+    }
+
+    @Singleton
+    RestSchemaRegistryClient registryClient(IngestConfig config) {
+        return new RestSchemaRegistryClient(RegistryClientConfig.from(
+                Map.of(RegistryClientConfig.URL, config.schemaRegistryUrl(), RegistryClientConfig.MAX_RETRIES, 0)));
+    }
+}

@@ -1,0 +1,47 @@
+package io.callstream.ingest.vendor;
+
+import io.callstream.schema.CallEvent;
+import io.callstream.schema.CallEventType;
+import io.callstream.schema.Leg;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.TreeMap;
+
+/** Starts the events adapters build, with the fields every event has and its stable id. */
+public final class CallEvents {
+
+    private CallEvents() {}
+
+    /**
+     * A builder with identity, type, time, envelope and event id filled in. The event id hashes the
+     * vendor, call, leg, type and the push body, so a vendor's retry of the same push yields the
+     * same id, and each event of one push a different one.
+     */
+    public static CallEvent.Builder builder(
+            PushRequest request, String tenantId, String callId, Leg leg, CallEventType type, Instant eventTime) {
+        return CallEvent.newBuilder()
+                .setEventId(eventId(request.vendor(), callId, leg, type, request.body()))
+                .setVendor(request.vendor())
+                .setTenantId(tenantId)
+                .setCallId(callId)
+                .setLeg(leg)
+                .setEventType(type)
+                .setEventTime(eventTime)
+                .setEnvelopeId(request.envelopeId())
+                .setAttributes(new TreeMap<>());
+    }
+
+    public static String eventId(String vendor, String callId, Leg leg, CallEventType type, byte[] body) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update((vendor + '\n' + callId + '\n' + leg + '\n' + type + '\n').getBytes(StandardCharsets.UTF_8));
+            sha.update(body);
+            return HexFormat.of().formatHex(sha.digest(), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.callstream.ingest.web;
+
+import io.callstream.ingest.config.IngestConfig;
+import io.callstream.ingest.publish.PushPublisher;
+import io.callstream.ingest.publish.PushPublisher.PublishException;
+import io.callstream.ingest.vendor.InvalidPushException;
+import io.callstream.ingest.vendor.PushRequest;
+import io.callstream.ingest.vendor.Reply;
+import io.callstream.ingest.vendor.VendorAdapter;
+import io.callstream.ingest.web.IngestMetrics.Outcome;
+import io.callstream.schema.CallEvent;
+import io.callstream.schema.DeadLetter;
+import io.callstream.schema.WebhookEnvelope;
+import jakarta.inject.Singleton;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens to a push: guard, size check, normalization by the vendor's adapter, then Kafka;
+ * the vendor's acknowledgement only once Kafka has it all. An invalid push is kept on {@code
+ * dead-letters} with its bytes and refused 400; one Kafka cannot take in time is refused 503 so the
+ * vendor retries. Refused pushes (unknown vendor, 401, 403, 413) are not archived.
+ */
+@Singleton
+final class WebhookService {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookService.class);
+    /** Headers worth keeping with a push; secrets and credentials are never archived. */
+    private static final Set<String> ARCHIVED_HEADERS =
+            Set.of("content-type", "content-length", "user-agent", "accept", "host", "x-forwarded-for", "x-real-ip");
+
+    private final Map<String, VendorAdapter> adapters;
+    private final IngestConfig config;
+    private final PushGuard guard;
+    private final PushPublisher publisher;
+    private final IngestMetrics metrics;
+
+    WebhookService(
+            List<VendorAdapter> adapters,
+            IngestConfig config,
+            PushGuard guard,
+            PushPublisher publisher,
+            IngestMetrics metrics) {
+        this.adapters =
+                adapters.stream().collect(Collectors.toUnmodifiableMap(VendorAdapter::vendor, Function.identity()));
+        this.config = config;
+        this.guard = guard;
+        this.publisher = publisher;
+        this.metrics = metrics;
+    }
+
+    /** The vendor keys served, sorted. */
+    List<String> vendors() {
+        return adapters.keySet().stream().sorted().toList();
+    }
+
+    Reply handle(PushRequest request, String presentedSecret) {
+        VendorAdapter adapter = adapters.get(request.vendor());
+        if (adapter == null) {
+            metrics.push("unknown", Outcome.UNKNOWN_VENDOR, since(request));
+            return new Reply(404, Reply.TEXT, "unknown vendor; endpoints are /webhooks/" + vendors());
+        }
+        Optional<Integer> refusal = guard.refuse(request.vendor(), presentedSecret, request.remoteAddress());
+        if (refusal.isPresent()) {
+            boolean unauthorized = refusal.get() == PushGuard.UNAUTHORIZED;
+            log.warn(
+                    "Refused {} push from {}: {}",
+                    request.vendor(),
+                    request.remoteAddress(),
+                    unauthorized ? "missing or wrong secret" : "address not allowed");
+            return answer(
+                    request,
+                    unauthorized ? Outcome.UNAUTHORIZED : Outcome.FORBIDDEN,
+                    adapter.rejected(refusal.get(), unauthorized ? "missing or wrong secret" : "address not allowed"));
+        }
+        if (request.body().length > config.maxBodyBytes()) {
+            return answer(
+                    request,
+                    Outcome.TOO_LARGE,
+                    adapter.rejected(413, "body larger than " + config.maxBodyBytes() + " bytes"));
+        }
+        List<CallEvent> events;
+        try {
+            events = adapter.normalize(request, config.contextFor(request.vendor()));
+        } catch (InvalidPushException e) {
+            return deadLetter(adapter, request, e.getMessage(), e, 400, Outcome.INVALID);
+        } catch (RuntimeException e) {
+            log.error("Adapter {} failed on push {}", request.vendor(), request.envelopeId(), e);
+            return deadLetter(adapter, request, "internal error: " + e, e, 500, Outcome.FAILED);
+        }
+        try {
+            publisher.publish(envelope(request), events);
+        } catch (PublishException e) {
+            return unavailable(adapter, request, e);
+        }
+        metrics.events(request.vendor(), events.size());
+        return answer(request, events.isEmpty() ? Outcome.IGNORED : Outcome.ACCEPTED, adapter.accepted(request));
+    }
+
+    private Reply deadLetter(
+            VendorAdapter adapter, PushRequest request, String reason, Exception error, int status, Outcome outcome) {
+        log.info(
+                "Invalid {} push {} from {}: {}",
+                request.vendor(),
+                request.envelopeId(),
+                request.remoteAddress(),
+                reason);
+        try {
+            publisher.deadLetter(DeadLetter.newBuilder()
+                    .setDeadLetterId(UUID.randomUUID().toString())
+                    .setComponent("ingest-service")
+                    .setVendor(request.vendor())
+                    .setError(reason)
+                    .setErrorClass(error.getClass().getName())
+                    .setFailedAt(request.receivedAt())
+                    .setSourceEndpoint(request.endpoint())
+                    .setContentType(request.contentType())
+                    .setHeaders(archivedHeaders(request))
+                    .setOriginalBytes(ByteBuffer.wrap(request.body()))
+                    .build());
+        } catch (PublishException e) {
+            return unavailable(adapter, request, e);
+        }
+        return answer(request, outcome, adapter.rejected(status, reason));
+    }
+
+    private Reply unavailable(VendorAdapter adapter, PushRequest request, PublishException e) {
+        log.warn(
+                "Push {} from {} not stored, answered 503: {}", request.envelopeId(), request.vendor(), e.getMessage());
+        metrics.produceError(request.vendor());
+        return answer(request, Outcome.UNAVAILABLE, adapter.rejected(503, "temporarily unavailable, please retry"));
+    }
+
+    private Reply answer(PushRequest request, Outcome outcome, Reply reply) {
+        metrics.push(request.vendor(), outcome, since(request));
+        return reply;
+    }
+
+    private static WebhookEnvelope envelope(PushRequest request) {
+        return WebhookEnvelope.newBuilder()
+                .setEnvelopeId(request.envelopeId())
+                .setVendor(request.vendor())
+                .setEndpoint(request.endpoint())
+                .setReceivedAt(request.receivedAt())
+                .setHeaders(archivedHeaders(request))
+                .setContentType(request.contentType())
+                .setBody(ByteBuffer.wrap(request.body()))
+                .setRemoteAddress(request.remoteAddress())
+                .build();
+    }
+
+    private static Map<String, String> archivedHeaders(PushRequest request) {
+        Map<String, String> kept = new TreeMap<>(request.headers());
+        kept.keySet().retainAll(ARCHIVED_HEADERS);
+        return kept;
+    }
+
+    private static Duration since(PushRequest request) {
+        return Duration.between(request.receivedAt(), Instant.now());
+    }
+}

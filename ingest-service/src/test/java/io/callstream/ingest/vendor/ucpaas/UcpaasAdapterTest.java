@@ -1,0 +1,151 @@
+package io.callstream.ingest.vendor.ucpaas;
+
+import static io.callstream.ingest.vendor.Fixtures.CONTEXT;
+import static io.callstream.ingest.vendor.Fixtures.RECEIVED;
+import static io.callstream.ingest.vendor.Fixtures.beijing;
+import static io.callstream.ingest.vendor.Fixtures.expected;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.callstream.ingest.vendor.Fixtures;
+import io.callstream.ingest.vendor.InvalidPushException;
+import io.callstream.ingest.vendor.PushRequest;
+import io.callstream.ingest.vendor.Reply;
+import io.callstream.schema.CallEvent;
+import io.callstream.schema.CallEventType;
+import io.callstream.schema.HangupSide;
+import io.callstream.schema.Leg;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class UcpaasAdapterTest {
+
+    static final String XML = "text/xml;charset=utf-8";
+    final UcpaasAdapter adapter = new UcpaasAdapter();
+
+    @Test
+    void shouldNormalizeAHangupRecordIntoBothLegsWithTheBridgeOnLegB() throws Exception {
+        PushRequest push = push("hangup-normal.xml", XML);
+        Instant end = beijing("2014-06-16 17:31:14");
+        String callId = "60000000000008mRrDm254582";
+        Map<String, String> attributes = Map.of(
+                "appid",
+                "0e0ad5c8ba5c4225b9eff2f4c0259196",
+                "calltype",
+                "1",
+                "callertype",
+                "1",
+                "calledtype",
+                "1",
+                "callernum",
+                "18612345678",
+                "subreason",
+                "2");
+
+        assertThat(adapter.normalize(push, CONTEXT))
+                .containsExactly(
+                        record(push, "aae25ec101fc12087516bc6564d0aa73", callId, Leg.A, end, "0", HangupSide.B)
+                                .setDisplayedNumber("075512345678")
+                                .setCustomData("order-123")
+                                .setVendorBilledSeconds(2626)
+                                .setAttributes(attributes)
+                                .setPartyNumber("18612345678")
+                                .build(),
+                        record(push, "aae25ec101fc12087516bc6564d0aa73", callId, Leg.B, end, "0", HangupSide.B)
+                                .setDisplayedNumber("075512345678")
+                                .setCustomData("order-123")
+                                .setVendorBilledSeconds(2626)
+                                .setAttributes(attributes)
+                                .setPartyNumber("13512345678")
+                                .setAnswerTime(beijing("2014-06-16 16:47:28"))
+                                .setLegDurationSeconds(2626)
+                                .build());
+    }
+
+    @Test
+    void shouldStampAnUnansweredHangupWithItsArrivalAndKeepTheReason() throws Exception {
+        PushRequest push = push("hangup-no-answer.xml", XML);
+
+        assertThat(adapter.normalize(push, CONTEXT))
+                .containsExactly(
+                        record(push, "acct-u", "60000000000009xYz", Leg.A, RECEIVED, "5", HangupSide.UNKNOWN)
+                                .setVendorBilledSeconds(0)
+                                .setPartyNumber("18612345678")
+                                .build(),
+                        record(push, "acct-u", "60000000000009xYz", Leg.B, RECEIVED, "5", HangupSide.UNKNOWN)
+                                .setVendorBilledSeconds(0)
+                                .setLegDurationSeconds(0)
+                                .setPartyNumber("13512345679")
+                                .build());
+    }
+
+    @Test
+    void shouldHonourTheXmlDeclarationsGbkEncoding() throws Exception {
+        var events = adapter.normalize(push("hangup-gbk.xml", "text/xml"), CONTEXT);
+
+        assertThat(events).extracting(CallEvent::getCustomData).containsOnly("订单-乙");
+        assertThat(events).extracting(CallEvent::getHangupSide).containsOnly(HangupSide.A);
+    }
+
+    @Test
+    void shouldReportEstablishedCallsAsLegBAnswered() throws Exception {
+        PushRequest push = push("establish.xml", XML);
+
+        assertThat(adapter.normalize(push, CONTEXT))
+                .containsExactly(expected(push, "acct-u", "60000000000011est", Leg.B, CallEventType.ANSWERED, RECEIVED)
+                        .setPartyNumber("13512345678")
+                        .setAnswerTime(RECEIVED)
+                        .build());
+    }
+
+    @Test
+    void shouldReportCallRequestsAsLegADialing() throws Exception {
+        PushRequest push = push("callreq.xml", XML);
+
+        assertThat(adapter.normalize(push, CONTEXT))
+                .containsExactly(expected(push, "default", "60000000000012req", Leg.A, CallEventType.DIALING, RECEIVED)
+                        .setPartyNumber("18612345678")
+                        .setDialTime(RECEIVED)
+                        .build());
+        assertThat(adapter.accepted(push).body()).contains("<retcode>0</retcode>");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {"missing-callid.xml | missing field callid", "malformed.xml | malformed XML"})
+    void shouldRejectInvalidPushes(String file, String reason) {
+        assertThatThrownBy(() -> adapter.normalize(push(file, XML), CONTEXT))
+                .isInstanceOf(InvalidPushException.class)
+                .hasMessageStartingWith(reason);
+    }
+
+    @Test
+    void shouldAnswerWithTheXmlResponseEnvelope() {
+        assertThat(adapter.accepted(push("callreq.xml", XML)))
+                .isEqualTo(
+                        new Reply(
+                                200,
+                                Reply.XML,
+                                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><response><retcode>0</retcode><reason>ok</reason></response>"));
+        assertThat(adapter.rejected(400, "bad <callid>").body())
+                .isEqualTo("<?xml version=\"1.0\" encoding=\"UTF-8\"?><response><retcode>400</retcode>"
+                        + "<reason>bad &lt;callid&gt;</reason></response>");
+    }
+
+    private static CallEvent.Builder record(
+            PushRequest push, String tenant, String callId, Leg leg, Instant end, String reason, HangupSide side) {
+        return expected(push, tenant, callId, leg, CallEventType.CALL_RECORD, end)
+                .setEndTime(end)
+                .setStateCode(reason)
+                .setStateSource("reason")
+                .setHangupSide(side);
+    }
+
+    private static PushRequest push(String file, String contentType) {
+        return Fixtures.request("ucpaas", file, contentType, "");
+    }
+}

@@ -1,0 +1,30 @@
+package io.callstream.schema;
+
+/** callstream's topic names: the one place they are spelled. */
+public final class Topics {
+
+    /** {@link WebhookEnvelope}s: every accepted push exactly as received, the replayable archive. */
+    public static final String WEBHOOKS_RAW = "webhooks-raw";
+
+    /** {@link CallEvent}s keyed by vendor and call id. */
+    public static final String CALL_EVENTS = "call-events";
+
+    /** {@link Call}s keyed by vendor and call id, one record per version. */
+    public static final String CALLS = "calls";
+
+    /** {@link CallKpi}s keyed by tenant, vendor and window start. */
+    public static final String CALL_KPIS = "call-kpis";
+
+    /** {@link CallAlert}s keyed by tenant and vendor. */
+    public static final String CALL_ALERTS = "call-alerts";
+
+    /** {@link DeadLetter}s: input that could not be processed, with its original bytes. */
+    public static final String DEAD_LETTERS = "dead-letters";
+
+    private Topics() {}
+
+    /** The key of every record about one call: all of a call's events land in one partition. */
+    public static String callKey(String vendor, String callId) {
+        return vendor + ":" + callId;
+    }
+}
