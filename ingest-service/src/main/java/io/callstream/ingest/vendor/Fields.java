@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -22,6 +23,9 @@ public final class Fields {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final XmlMapper XML = new XmlMapper();
+    /** The scale of every {@code decimal} money field in the Avro contracts. */
+    public static final int MONEY_SCALE = 6;
+
     private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private final JsonNode node;
@@ -106,12 +110,19 @@ public final class Fields {
         }
     }
 
-    public Optional<BigDecimal> optionalDecimal(String name) throws InvalidPushException {
+    /**
+     * A money amount at the contracts' scale ({@value #MONEY_SCALE} decimals), exactly: an amount
+     * that would need rounding is an error.
+     */
+    public Optional<BigDecimal> optionalMoney(String name) throws InvalidPushException {
         Optional<String> text = optionalText(name);
         try {
-            return text.map(BigDecimal::new);
+            return text.map(value -> new BigDecimal(value).setScale(MONEY_SCALE, RoundingMode.UNNECESSARY));
         } catch (NumberFormatException e) {
             throw new InvalidPushException("field " + path + name + " is not a number: " + text.get());
+        } catch (ArithmeticException e) {
+            throw new InvalidPushException(
+                    "field " + path + name + " has more than " + MONEY_SCALE + " decimals: " + text.get());
         }
     }
 

@@ -89,7 +89,7 @@ public final class YtxAdapter implements VendorAdapter {
         Optional<Instant> calledEnd = cdr.optionalLocalTime("calledetime", context.zone());
         Instant end = latest(callerEnd, calledEnd).orElse(request.receivedAt());
         Optional<Integer> duration = cdr.optionalInteger("duration");
-        Optional<BigDecimal> amount = cdr.optionalDecimal("oriamount");
+        Optional<BigDecimal> amount = cdr.optionalMoney("oriamount");
         Map<String, String> attributes = new LinkedHashMap<>();
         cdr.optionalText("fid").ifPresent(fid -> attributes.put("fid", fid));
 

@@ -78,7 +78,7 @@ class YtxAdapterTest {
         assertThat(events).extracting(CallEvent::getCallId).containsExactly("r-1", "r-1", "r-2", "r-2");
         assertThat(events.get(1).getAnswerTime()).isNull();
         assertThat(events.get(0).getRecordingUrl()).isNull();
-        assertThat(events.get(0).getVendorAmount()).isEqualByComparingTo("0.15");
+        assertThat(events.get(0).getVendorAmount()).isEqualTo(new BigDecimal("0.150000"));
         assertThat(events.get(2).getEventTime()).isEqualTo(RECEIVED);
         assertThat(events.get(2).getVendorAmount()).isNull();
     }
@@ -103,7 +103,7 @@ class YtxAdapterTest {
                 .setStateText("应答|正常")
                 .setStateSource("stateDesc")
                 .setVendorBilledSeconds(10)
-                .setVendorAmount(new BigDecimal("0.31"))
+                .setVendorAmount(new BigDecimal("0.310000"))
                 .setVendorCurrency("CNY")
                 .setAttributes(Map.of("fid", "4"));
     }
