@@ -53,9 +53,15 @@ public final class CallstreamCommand {
                 description = "Schema registry port (default: ${DEFAULT-VALUE}).")
         int registryPort;
 
+        @Option(
+                names = "--ingest-port",
+                defaultValue = "8090",
+                description = "Ingest service (webhook) port (default: ${DEFAULT-VALUE}).")
+        int ingestPort;
+
         @Override
         public Integer call() throws InterruptedException {
-            Settings settings = new Settings(dataDirectory, kafkaPort, kafkaControllerPort, registryPort);
+            Settings settings = new Settings(dataDirectory, kafkaPort, kafkaControllerPort, registryPort, ingestPort);
             EmbeddedPlatform platform = EmbeddedPlatform.start(settings, line -> System.out.println("  " + line));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime()
@@ -67,9 +73,18 @@ public final class CallstreamCommand {
                             },
                             "callstream-stop"));
             System.out.printf(
-                    "%ncallstream is up. Press Ctrl-C to stop.%n  Kafka bootstrap servers  %s%n"
-                            + "  Schema registry          %s%n  Data                     %s%n",
-                    platform.bootstrapServers(), platform.schemaRegistryUrl(), dataDirectory.toAbsolutePath());
+                    "%ncallstream is up. Press Ctrl-C to stop.%n"
+                            + "  Kafka bootstrap servers  %s%n"
+                            + "  Schema registry          %s%n"
+                            + "  Ingest service           %s (/health, /ready, /prometheus)%n"
+                            + "  Data                     %s%n%n"
+                            + "Vendor webhook endpoints:%n",
+                    platform.bootstrapServers(),
+                    platform.schemaRegistryUrl(),
+                    platform.ingestUrl(),
+                    dataDirectory.toAbsolutePath());
+            platform.vendors()
+                    .forEach(vendor -> System.out.printf("  POST %s/webhooks/%s%n", platform.ingestUrl(), vendor));
             stopped.await();
             return 0;
         }

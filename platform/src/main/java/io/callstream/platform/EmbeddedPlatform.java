@@ -1,25 +1,31 @@
 package io.callstream.platform;
 
+import io.callstream.ingest.vendor.VendorAdapter;
 import io.callstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.callstream.registry.server.SchemaRegistryServer;
 import io.callstream.registry.server.SchemaRegistryServer.SchemaRegistryConfig;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * The whole pipeline on one machine: a real KRaft broker with its data under {@code dataDirectory},
- * and the schema registry storing its schemas in that broker, so a restart resumes with everything
- * intact. Components start in dependency order and stop in reverse.
+ * the schema registry storing its schemas in that broker (so a restart resumes with everything
+ * intact), and the ingest service taking vendor webhooks. Components start in dependency order and
+ * stop in reverse.
  */
 public final class EmbeddedPlatform implements AutoCloseable {
 
     private final List<AutoCloseable> started = new ArrayList<>();
     private EmbeddedKafkaBroker broker;
     private SchemaRegistryServer registry;
+    private EmbeddedServer ingest;
 
     private EmbeddedPlatform() {}
 
@@ -32,6 +38,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
         try {
             platform.startKafka(settings, progress);
             platform.startRegistry(settings, progress);
+            platform.startIngest(settings, progress);
             return platform;
         } catch (RuntimeException | InterruptedException e) {
             platform.close();
@@ -60,6 +67,32 @@ public final class EmbeddedPlatform implements AutoCloseable {
                 SchemaRegistryConfig.embedded(broker.bootstrapServers()).withPort(settings.registryPort()));
         started.add(registry);
         progress.accept("Schema registry ready at " + registry.url() + " in " + millisSince(begin) + " ms");
+    }
+
+    private void startIngest(Settings settings, Consumer<String> progress) {
+        Instant begin = Instant.now();
+        progress.accept("Starting the ingest service ...");
+        ingest = ApplicationContext.run(
+                EmbeddedServer.class,
+                Map.of(
+                        "micronaut.server.port", settings.ingestPort(),
+                        "callstream.ingest.bootstrap-servers", broker.bootstrapServers(),
+                        "callstream.ingest.schema-registry-url", registry.url()));
+        started.add(ingest::stop);
+        progress.accept("Ingest service ready at " + ingestUrl() + " in " + millisSince(begin) + " ms");
+    }
+
+    /** The ingest service's base URL; vendors push to {@code <url>/webhooks/<vendor>}. */
+    public String ingestUrl() {
+        return ingest.getURL().toString();
+    }
+
+    /** The vendors the ingest service accepts pushes from, sorted. */
+    public List<String> vendors() {
+        return ingest.getApplicationContext().getBeansOfType(VendorAdapter.class).stream()
+                .map(VendorAdapter::vendor)
+                .sorted()
+                .toList();
     }
 
     public String bootstrapServers() {
@@ -92,6 +125,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
      * @param kafkaPort the broker's client port (default 9092; 0 picks a free one)
      * @param kafkaControllerPort the broker's KRaft controller port (default 9093; 0 picks a free one)
      * @param registryPort the schema registry's port (default 8081; 0 picks a free one)
+     * @param ingestPort the ingest service's port (default 8090; -1 picks a free one)
      */
-    public record Settings(Path dataDirectory, int kafkaPort, int kafkaControllerPort, int registryPort) {}
+    public record Settings(
+            Path dataDirectory, int kafkaPort, int kafkaControllerPort, int registryPort, int ingestPort) {}
 }
