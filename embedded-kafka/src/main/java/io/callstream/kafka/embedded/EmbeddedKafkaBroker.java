@@ -156,6 +156,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("auto.create.topics.enable", "true");
+        // Sized for a machine shared with the rest of the pipeline (defaults 8 and 3 assume a server).
+        props.put("num.io.threads", "2");
+        props.put("num.network.threads", "2");
         props.putAll(overrides);
         return props;
     }

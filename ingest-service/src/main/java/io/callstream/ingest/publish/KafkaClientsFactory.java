@@ -5,6 +5,7 @@ import io.callstream.registry.client.RegistryClientConfig;
 import io.callstream.registry.client.RestSchemaRegistryClient;
 import io.callstream.registry.serde.KafkaAvroSerializer;
 import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 import java.util.HashMap;
@@ -19,12 +20,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
 @Factory
 final class KafkaClientsFactory {
 
+    /** Batching window: a few ms lets concurrent pushes share produce requests (see bench/). */
+    static final int LINGER_MS = 5;
+
     /**
      * Idempotent, {@code acks=all}: a push is acknowledged to its vendor only once every replica
      * has it. Blocking and delivery are bounded by the publish timeout, so an unreachable broker
      * turns into a 503 in time.
      */
-    @Singleton
+    @Context // created at start-up, so a configuration error stops the service instead of failing pushes
     @Bean(preDestroy = "close")
     KafkaProducer<String, Object> producer(IngestConfig config) {
         long timeoutMs = config.publishTimeout().toMillis();
@@ -32,10 +36,10 @@ final class KafkaClientsFactory {
         producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         producer.put(ProducerConfig.ACKS_CONFIG, "all");
         producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        producer.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        producer.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
         producer.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
         producer.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeoutMs);
-        producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeoutMs + 2);
+        producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeoutMs + LINGER_MS);
         producer.put(ProducerConfig.CLIENT_ID_CONFIG, "callstream-ingest");
         producer.put(RegistryClientConfig.URL, config.schemaRegistryUrl());
         KafkaAvroSerializer values = new KafkaAvroSerializer();

@@ -79,12 +79,13 @@ public class KafkaAvroSerializer implements Serializer<Object> {
     }
 
     private byte[] encode(int id, Schema writerSchema, Object value) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         ByteBuffer header = ByteBuffer.allocate(WireFormat.HEADER_SIZE);
         WireFormat.writeHeader(header, id);
         out.writeBytes(header.array());
         try {
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            // Buffered: the encoder hands the stream a few large writes instead of one per field.
+            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
             writer(writerSchema, value).write(value instanceof ByteBuffer buffer ? buffer.duplicate() : value, encoder);
             encoder.flush();
         } catch (IOException | RuntimeException e) {

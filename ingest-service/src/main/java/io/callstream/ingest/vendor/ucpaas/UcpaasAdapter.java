@@ -31,6 +31,8 @@ import java.util.Optional;
 @Singleton
 public final class UcpaasAdapter implements VendorAdapter {
 
+    private static final Reply ACCEPTED = response(200, 0, "ok");
+
     @Override
     public String vendor() {
         return "ucpaas";
@@ -128,7 +130,7 @@ public final class UcpaasAdapter implements VendorAdapter {
 
     @Override
     public Reply accepted(PushRequest request) {
-        return response(200, 0, "ok");
+        return ACCEPTED;
     }
 
     @Override

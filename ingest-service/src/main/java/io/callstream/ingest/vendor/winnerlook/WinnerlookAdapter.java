@@ -28,6 +28,7 @@ import java.util.Map;
 public final class WinnerlookAdapter implements VendorAdapter {
 
     static final String CALLER_HUNG_UP = "10";
+    private static final Reply ACCEPTED = new Reply(200, Reply.JSON, Replies.json(Map.of("resultCode", "200")));
     static final String CALLEE_HUNG_UP = "11";
 
     @Override
@@ -107,7 +108,7 @@ public final class WinnerlookAdapter implements VendorAdapter {
 
     @Override
     public Reply accepted(PushRequest request) {
-        return new Reply(200, Reply.JSON, Replies.json(Map.of("resultCode", "200")));
+        return ACCEPTED;
     }
 
     @Override

@@ -33,6 +33,7 @@ import java.util.Optional;
 public final class YtxAdapter implements VendorAdapter {
 
     static final String NO_RECORDING = "NoTapes";
+    private static final Reply ACCEPTED = new Reply(200, Reply.JSON, Replies.json(Map.of("statusCode", "0")));
 
     @Override
     public String vendor() {
@@ -127,7 +128,7 @@ public final class YtxAdapter implements VendorAdapter {
 
     @Override
     public Reply accepted(PushRequest request) {
-        return new Reply(200, Reply.JSON, Replies.json(Map.of("statusCode", "0")));
+        return ACCEPTED;
     }
 
     @Override

@@ -30,6 +30,7 @@ import java.util.Optional;
 public final class YunhuniAdapter implements VendorAdapter {
 
     static final String END_EVENT = "duo_callback.end";
+    private static final Reply ACCEPTED = new Reply(200, Reply.TEXT, "OK");
 
     @Override
     public String vendor() {
@@ -101,7 +102,7 @@ public final class YunhuniAdapter implements VendorAdapter {
 
     @Override
     public Reply accepted(PushRequest request) {
-        return new Reply(200, Reply.TEXT, "OK");
+        return ACCEPTED;
     }
 
     @Override
