@@ -37,13 +37,13 @@ public final class BenchCommand {
 
         @Option(
                 names = "--duration",
-                defaultValue = "30s",
+                defaultValue = "60s",
                 description = "Each measured phase (default ${DEFAULT-VALUE}).")
         String duration;
 
         @Option(
                 names = "--warmup",
-                defaultValue = "15s",
+                defaultValue = "20s",
                 description = "Warm-up before measuring (default ${DEFAULT-VALUE}).")
         String warmup;
 

@@ -82,6 +82,23 @@ class UcpaasAdapterTest {
                                 .build());
     }
 
+    @ParameterizedTest(name = "reason {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 255})
+    void shouldKeepEveryHangupReasonOnBothLegsAndTheSideOnlyForNormalHangups(int reason) throws Exception {
+        String body = "<request><event>callhangup</event><callid>r" + reason + "</callid><reason>" + reason
+                + "</reason><subreason>1</subreason></request>";
+
+        var events = adapter.normalize(
+                Fixtures.request("ucpaas", body.getBytes(java.nio.charset.StandardCharsets.UTF_8), XML, ""), CONTEXT);
+
+        assertThat(events)
+                .extracting(CallEvent::getStateCode)
+                .containsExactly(Integer.toString(reason), Integer.toString(reason));
+        assertThat(events)
+                .extracting(CallEvent::getHangupSide)
+                .containsOnly(reason == 0 ? HangupSide.A : HangupSide.UNKNOWN);
+    }
+
     @Test
     void shouldHonourTheXmlDeclarationsGbkEncoding() throws Exception {
         var events = adapter.normalize(push("hangup-gbk.xml", "text/xml"), CONTEXT);

@@ -104,6 +104,25 @@ class WinnerlookAdapterTest {
                 .hasMessageStartingWith(reason);
     }
 
+    @ParameterizedTest(name = "callee state {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14})
+    void shouldKeepEveryCalleeStateRawOnLegB(int state) throws Exception {
+        String body = "{\"callId\":\"wl-s" + state + "\",\"endTime\":\"2024-05-01 11:00:00\",\"callerState\":0,"
+                + "\"calleeState\":" + state + "}";
+
+        List<CallEvent> events = adapter.normalize(
+                Fixtures.request("winnerlook", body.getBytes(java.nio.charset.StandardCharsets.UTF_8), JSON, ""),
+                CONTEXT);
+
+        assertThat(events)
+                .extracting(CallEvent::getLeg, CallEvent::getStateCode, CallEvent::getStateSource)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(Leg.A, "0", "callerState"),
+                        org.assertj.core.groups.Tuple.tuple(Leg.B, Integer.toString(state), "calleeState"));
+        assertThat(events.getFirst().getHangupSide())
+                .isEqualTo(state == 10 ? HangupSide.A : state == 11 ? HangupSide.B : HangupSide.UNKNOWN);
+    }
+
     @Test
     void shouldAnswerAsTheVendorExpects() {
         assertThat(adapter.accepted(push("answered.json", JSON)))
