@@ -1,0 +1,107 @@
+package io.callstream.processor.domain;
+
+import io.callstream.schema.FailureCategory;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Maps a leg's raw vendor state or cause to a {@link FailureCategory}. The tables are data (CSV
+ * files, one per vendor, {@code field,pattern,answered,unanswered,meaning}), so an operator can
+ * correct a mapping without a redeploy. An exact code match wins over keyword rules, which apply in
+ * file order; with no match, an answered leg is NONE and an unanswered one UNKNOWN.
+ */
+public final class CodeTable {
+
+    /** The vendors whose tables ship in {@code code-tables/} on the classpath. */
+    public static final List<String> BUNDLED_VENDORS = List.of("ucpaas", "winnerlook", "ytx", "yunhuni");
+
+    private final Map<String, List<CodeRule>> rulesByVendor;
+
+    public CodeTable(List<CodeRule> rules) {
+        this.rulesByVendor = rules.stream().collect(Collectors.groupingBy(CodeRule::vendor));
+    }
+
+    /** The tables shipped with callstream. */
+    public static CodeTable bundled() {
+        List<CodeRule> rules = new ArrayList<>();
+        for (String vendor : BUNDLED_VENDORS) {
+            try (InputStream in = CodeTable.class.getResourceAsStream("/code-tables/" + vendor + ".csv")) {
+                if (in == null) {
+                    throw new IllegalStateException("missing bundled code table code-tables/" + vendor + ".csv");
+                }
+                rules.addAll(parse(vendor, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return new CodeTable(rules);
+    }
+
+    /**
+     * Parses one vendor's table; blank lines and {@code #} comments are skipped.
+     *
+     * @throws IllegalArgumentException naming the line that is malformed
+     */
+    public static List<CodeRule> parse(String vendor, String csv) {
+        List<CodeRule> rules = new ArrayList<>();
+        int number = 0;
+        try (BufferedReader lines = new BufferedReader(new java.io.StringReader(csv))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                number++;
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] cells = line.split(",", 5);
+                if (cells.length < 4) {
+                    throw new IllegalArgumentException(vendor + " code table line " + number
+                            + ": expected field,pattern,answered,unanswered[,meaning]: " + line);
+                }
+                rules.add(new CodeRule(
+                        vendor,
+                        cells[0].trim(),
+                        cells[1].trim(),
+                        category(vendor, number, cells[2]),
+                        category(vendor, number, cells[3]),
+                        cells.length == 5 ? cells[4].trim() : ""));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return rules;
+    }
+
+    /**
+     * The category of a leg's raw state.
+     *
+     * @param field the vendor field the code came from ({@code CallEvent.stateSource}); null matches any
+     */
+    public FailureCategory categorize(String vendor, String field, String code, String text, boolean answered) {
+        List<CodeRule> rules = rulesByVendor.getOrDefault(vendor, List.of()).stream()
+                .filter(rule -> field == null || rule.field().equals(field))
+                .toList();
+        return rules.stream()
+                .filter(rule -> !rule.isKeyword() && rule.matches(code, text))
+                .findFirst()
+                .or(() -> rules.stream()
+                        .filter(rule -> rule.isKeyword() && rule.matches(code, text))
+                        .findFirst())
+                .map(rule -> rule.category(answered))
+                .orElse(answered ? FailureCategory.NONE : FailureCategory.UNKNOWN);
+    }
+
+    private static FailureCategory category(String vendor, int line, String name) {
+        try {
+            return FailureCategory.valueOf(name.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(vendor + " code table line " + line + ": unknown category '"
+                    + name.trim() + "'; valid: " + java.util.Arrays.toString(FailureCategory.values()));
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.callstream.processor.domain;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Objects;
+
+/**
+ * How a tenant's calls through a vendor are billed: the first increment, then next increments
+ * (60/60, 6/6, 1/1, …), free seconds, a connect fee, a price per increment and a minimum charge
+ * (exact decimals), and what is charged ({@link BillingMode}).
+ *
+ * <p>For a leg or call of {@code t} talk seconds: {@code chargeable = t - freeSeconds}; nothing is
+ * billed when that is 0 or less. Otherwise the billed seconds are {@code firstIncrement} plus {@code
+ * nextIncrement} for every started {@code nextIncrement} beyond it, and the amount is {@code
+ * connectFee + increments × pricePerIncrement}, at least {@code minimumCharge}.
+ *
+ * @param id the tariff's id; null for the default tariff
+ * @param tenantId the tenant it applies to; null for any
+ * @param vendor the vendor it applies to; null for any
+ * @param destinationPrefix applies to B numbers starting with this; null for any
+ * @param pricePerIncrement null: seconds are billed, no amount is computed
+ */
+public record Tariff(
+        String id,
+        String tenantId,
+        String vendor,
+        String destinationPrefix,
+        int firstIncrementSeconds,
+        int nextIncrementSeconds,
+        int freeSeconds,
+        BigDecimal connectFee,
+        BigDecimal pricePerIncrement,
+        BigDecimal minimumCharge,
+        String currency,
+        BillingMode mode) {
+
+    /** The scale of amounts, as in the Avro contracts. */
+    public static final int MONEY_SCALE = 6;
+
+    /** With no configuration: talk seconds rounded up to whole minutes, bridged time, no amount. */
+    public static final Tariff DEFAULT = new Tariff(
+            null, null, null, null, 60, 60, 0, BigDecimal.ZERO, null, BigDecimal.ZERO, null, BillingMode.BRIDGED);
+
+    public Tariff {
+        if (firstIncrementSeconds <= 0 || nextIncrementSeconds <= 0 || freeSeconds < 0) {
+            throw new IllegalArgumentException("tariff " + id + ": increments must be positive and free seconds >= 0");
+        }
+        Objects.requireNonNull(mode, "mode");
+        connectFee = money(connectFee == null ? BigDecimal.ZERO : connectFee);
+        minimumCharge = money(minimumCharge == null ? BigDecimal.ZERO : minimumCharge);
+        pricePerIncrement = pricePerIncrement == null ? null : money(pricePerIncrement);
+        if (pricePerIncrement != null && currency == null) {
+            throw new IllegalArgumentException("tariff " + id + ": a priced tariff needs a currency");
+        }
+    }
+
+    /** The billed seconds of {@code talkSeconds} under this tariff. */
+    public int billedSeconds(int talkSeconds) {
+        int increments = increments(talkSeconds);
+        return increments == 0 ? 0 : firstIncrementSeconds + (increments - 1) * nextIncrementSeconds;
+    }
+
+    /** The amount for {@code talkSeconds}, or null when the tariff has no price. */
+    public BigDecimal amount(int talkSeconds) {
+        if (pricePerIncrement == null) {
+            return null;
+        }
+        int increments = increments(talkSeconds);
+        if (increments == 0) {
+            return money(BigDecimal.ZERO);
+        }
+        BigDecimal amount = connectFee.add(pricePerIncrement.multiply(BigDecimal.valueOf(increments)));
+        return money(amount.max(minimumCharge));
+    }
+
+    /** How many increments (first included) {@code talkSeconds} starts. */
+    int increments(int talkSeconds) {
+        int chargeable = talkSeconds - freeSeconds;
+        if (chargeable <= 0) {
+            return 0;
+        }
+        int beyondFirst = Math.max(0, chargeable - firstIncrementSeconds);
+        return 1 + (beyondFirst + nextIncrementSeconds - 1) / nextIncrementSeconds;
+    }
+
+    /** Whether this tariff applies to a call of this tenant and vendor to this B number. */
+    boolean appliesTo(String tenant, String callVendor, String destination) {
+        return (tenantId == null || tenantId.equals(tenant))
+                && (vendor == null || vendor.equals(callVendor))
+                && (destinationPrefix == null || (destination != null && destination.startsWith(destinationPrefix)));
+    }
+
+    /** How specific this tariff is: a tenant, a vendor and a longer prefix each make it more so. */
+    int specificity() {
+        return (tenantId == null ? 0 : 1_000_000)
+                + (vendor == null ? 0 : 100_000)
+                + (destinationPrefix == null ? 0 : 1 + destinationPrefix.length());
+    }
+
+    private static BigDecimal money(BigDecimal value) {
+        return value.setScale(MONEY_SCALE, RoundingMode.HALF_EVEN);
+    }
+}

@@ -1,0 +1,106 @@
+package io.callstream.processor.domain;
+
+import static io.callstream.schema.FailureCategory.BINDING_ERROR;
+import static io.callstream.schema.FailureCategory.BUSY;
+import static io.callstream.schema.FailureCategory.CANCELLED;
+import static io.callstream.schema.FailureCategory.NONE;
+import static io.callstream.schema.FailureCategory.NO_ANSWER;
+import static io.callstream.schema.FailureCategory.UNKNOWN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.callstream.schema.FailureCategory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CodeTableTest {
+
+    static final CodeTable TABLE = CodeTable.bundled();
+
+    @ParameterizedTest(name = "winnerlook state {0}, answered {1}: {2}")
+    @CsvSource({
+        "0, true, NONE",
+        "1, false, INVALID_NUMBER",
+        "2, false, BUSY",
+        "3, false, REJECTED",
+        "4, false, NO_ANSWER",
+        "5, false, UNREACHABLE",
+        "6, false, BLOCKED",
+        "7, false, UNREACHABLE",
+        "8, false, SUSPENDED",
+        "9, false, UNKNOWN",
+        "10, true, NONE",
+        "10, false, CANCELLED",
+        "11, true, NONE",
+        "11, false, REJECTED",
+        "12, false, CANCELLED",
+        "13, false, BINDING_ERROR",
+        "14, false, BINDING_ERROR"
+    })
+    void shouldMapEveryWinnerlookState(String code, boolean answered, FailureCategory expected) {
+        assertThat(TABLE.categorize("winnerlook", "state", code, null, answered))
+                .isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "ucpaas reason {0}: {1}")
+    @CsvSource({
+        "0, NONE",
+        "1, ACCOUNT_ERROR",
+        "2, NETWORK_ERROR",
+        "3, UNREACHABLE",
+        "4, REJECTED",
+        "5, NO_ANSWER",
+        "6, NO_ANSWER",
+        "7, PLATFORM_ERROR",
+        "8, CANCELLED",
+        "9, ACCOUNT_ERROR",
+        "255, UNKNOWN"
+    })
+    void shouldMapEveryUcpaasReason(String code, FailureCategory expected) {
+        assertThat(TABLE.categorize("ucpaas", "reason", code, null, false)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "ytx \"{0}\", answered {1}: {2}")
+    @CsvSource({
+        "应答|正常, true, NONE",
+        "未接听|无应答, false, NO_ANSWER",
+        "未接听|用户忙, false, BUSY",
+        "未接听|空号, false, INVALID_NUMBER",
+        "未接听|关机, false, UNREACHABLE",
+        "未接听|停机, false, SUSPENDED",
+        "未接听|主叫挂机, false, CANCELLED",
+        "未知|未知, false, UNKNOWN"
+    })
+    void shouldMapYtxStateTextsByKeyword(String text, boolean answered, FailureCategory expected) {
+        assertThat(TABLE.categorize("ytx", "stateDesc", null, text, answered)).isEqualTo(expected);
+    }
+
+    @Test
+    void shouldPreferAnExactCodeToAKeywordAndFallBackByAnswer() {
+        assertThat(TABLE.categorize("yunhuni", "error", "486", "no answer", false))
+                .isEqualTo(BUSY);
+        assertThat(TABLE.categorize("yunhuni", "error", "999", "用户忙", false)).isEqualTo(BUSY);
+        assertThat(TABLE.categorize("yunhuni", "error", null, null, false)).isEqualTo(UNKNOWN);
+        assertThat(TABLE.categorize("yunhuni", "error", "487", null, false)).isEqualTo(CANCELLED);
+        assertThat(TABLE.categorize("acme", "x", "1", null, true)).isEqualTo(NONE);
+        assertThat(TABLE.categorize("ytx", "stateDesc", null, "未接", false)).isEqualTo(NO_ANSWER);
+    }
+
+    @Test
+    void shouldLetAnOperatorsTableOverrideTheShippedOne() {
+        CodeTable corrected = new CodeTable(CodeTable.parse("winnerlook", "state,13,UNKNOWN,BUSY,corrected"));
+
+        assertThat(corrected.categorize("winnerlook", "state", "13", null, false))
+                .isEqualTo(BUSY);
+        assertThat(TABLE.categorize("winnerlook", "state", "13", null, false)).isEqualTo(BINDING_ERROR);
+    }
+
+    @Test
+    void shouldNameTheLineOfAMalformedTable() {
+        assertThatThrownBy(() -> CodeTable.parse("winnerlook", "# header\nstate,1,BUSY"))
+                .hasMessageContaining("line 2");
+        assertThatThrownBy(() -> CodeTable.parse("winnerlook", "state,1,BUSY,NOT_A_CATEGORY"))
+                .hasMessageContaining("unknown category 'NOT_A_CATEGORY'");
+    }
+}
