@@ -1,0 +1,229 @@
+package io.callstream.processor.domain;
+
+import io.callstream.schema.Call;
+import io.callstream.schema.CallEvent;
+import io.callstream.schema.CallEventType;
+import io.callstream.schema.CallLeg;
+import io.callstream.schema.CallOutcome;
+import io.callstream.schema.FailureCategory;
+import io.callstream.schema.HangupSide;
+import io.callstream.schema.Leg;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Joins the events of one call into the call: legs A and B, outcome, failure category, hang-up
+ * side, talk and billed seconds, amount, and the vendor's own billing beside ours.
+ *
+ * <p>A pure function of the <em>set</em> of events: duplicates (same event id) count once and the
+ * events are put in a deterministic order first, so arrival order never changes the result. Events
+ * whose leg the vendor could not say (YTX state pushes) join the leg with the same number.
+ */
+public final class CallJoiner {
+
+    private static final Comparator<CallEvent> ORDER =
+            Comparator.comparing(CallEvent::getEventTime).thenComparing(CallEvent::getEventId);
+
+    private final CodeTable codes;
+    private final TariffTable tariffs;
+
+    public CallJoiner(CodeTable codes, TariffTable tariffs) {
+        this.codes = codes;
+        this.tariffs = tariffs;
+    }
+
+    /** Whether the vendor has stated how the call ended (a call record arrived). */
+    public static boolean isTerminal(Collection<CallEvent> events) {
+        return events.stream().anyMatch(event -> event.getEventType() == CallEventType.CALL_RECORD);
+    }
+
+    /**
+     * The call these events describe.
+     *
+     * @param expired the call is being finalised by timeout, not by a call record
+     * @param version the version to stamp on it
+     * @param finalisedAt when it is produced (stream time)
+     */
+    public Call join(Collection<CallEvent> events, boolean expired, int version, Instant finalisedAt) {
+        List<CallEvent> ordered = distinct(events);
+        if (ordered.isEmpty()) {
+            throw new IllegalArgumentException("a call needs at least one event");
+        }
+        CallEvent anchor = ordered.stream()
+                .filter(event -> event.getEventType() == CallEventType.CALL_RECORD)
+                .reduce((earlier, later) -> later)
+                .orElse(ordered.getFirst());
+        String vendor = anchor.getVendor();
+        Optional<Integer> cap = first(ordered, CallEvent::getMaxDurationSeconds);
+        Map<Leg, LegView> legs = legs(ordered);
+        CallLeg legA = legs.containsKey(Leg.A) ? legs.get(Leg.A).toCallLeg(vendor, codes, cap) : null;
+        CallLeg legB = legs.containsKey(Leg.B) ? legs.get(Leg.B).toCallLeg(vendor, codes, cap) : null;
+
+        Instant bridge = legB == null ? null : legB.getAnswerTime();
+        Instant end = Stream.of(legA, legB)
+                .filter(Objects::nonNull)
+                .map(CallLeg::getEndTime)
+                .filter(Objects::nonNull)
+                .max(Comparator.naturalOrder())
+                .orElse(null);
+        int talk = LegView.seconds(Optional.ofNullable(bridge), Optional.ofNullable(end), cap);
+        CallOutcome outcome = outcome(isTerminal(ordered), expired, bridge);
+        Tariff tariff = tariffs.find(anchor.getTenantId(), vendor, legB == null ? null : legB.getPartyNumber());
+        Billing billing = bill(
+                tariff, talk, Stream.of(legA, legB).filter(Objects::nonNull).toList());
+        Optional<Integer> vendorBilled = first(ordered, CallEvent::getVendorBilledSeconds);
+
+        return Call.newBuilder()
+                .setVendor(vendor)
+                .setTenantId(anchor.getTenantId())
+                .setCallId(anchor.getCallId())
+                .setVersion(version)
+                .setLegA(legA)
+                .setLegB(legB)
+                .setOutcome(outcome)
+                .setFailureCategory(category(outcome, legA, legB))
+                .setHangupSide(hangupSide(ordered))
+                .setStartTime(startTime(ordered, legA, legB))
+                .setBridgeTime(bridge)
+                .setEndTime(end)
+                .setTalkSeconds(talk)
+                .setBilledSeconds(billing.seconds())
+                .setAmount(billing.amount())
+                .setCurrency(billing.amount() == null ? null : tariff.currency())
+                .setTariffId(tariff.id())
+                .setVendorBilledSeconds(vendorBilled.orElse(null))
+                .setBillingDifferenceSeconds(
+                        vendorBilled.map(theirs -> billing.seconds() - theirs).orElse(null))
+                .setVendorAmount(first(ordered, CallEvent::getVendorAmount).orElse(null))
+                .setMaxDurationSeconds(cap.orElse(null))
+                .setCustomData(first(ordered, CallEvent::getCustomData).orElse(null))
+                .setEventCount(ordered.size())
+                .setFinalisedAt(finalisedAt)
+                .build();
+    }
+
+    private static List<CallEvent> distinct(Collection<CallEvent> events) {
+        Map<String, CallEvent> byId = new LinkedHashMap<>();
+        events.stream().sorted(ORDER).forEach(event -> byId.putIfAbsent(event.getEventId(), event));
+        return new ArrayList<>(byId.values());
+    }
+
+    /** Events grouped by leg; an event of unknown leg joins the leg whose number it carries. */
+    private static Map<Leg, LegView> legs(List<CallEvent> events) {
+        Map<Leg, List<CallEvent>> byLeg = new LinkedHashMap<>();
+        for (Leg leg : List.of(Leg.A, Leg.B)) {
+            byLeg.put(
+                    leg,
+                    new ArrayList<>(
+                            events.stream().filter(e -> e.getLeg() == leg).toList()));
+        }
+        for (CallEvent event : events) {
+            if (event.getLeg() != Leg.UNKNOWN || event.getPartyNumber() == null) {
+                continue;
+            }
+            for (Leg leg : List.of(Leg.A, Leg.B)) {
+                if (byLeg.get(leg).stream().anyMatch(e -> sameNumber(e.getPartyNumber(), event.getPartyNumber()))) {
+                    byLeg.get(leg).add(event);
+                    break;
+                }
+            }
+        }
+        Map<Leg, LegView> views = new LinkedHashMap<>();
+        byLeg.forEach((leg, legEvents) -> {
+            legEvents.sort(ORDER);
+            LegView view = new LegView(leg, legEvents);
+            if (!view.isEmpty()) {
+                views.put(leg, view);
+            }
+        });
+        return views;
+    }
+
+    /** Numbers are the same when one ends with the other (trunk prefixes such as 0 differ). */
+    static boolean sameNumber(String a, String b) {
+        if (a == null || b == null || Math.min(a.length(), b.length()) < 7) {
+            return a != null && a.equals(b);
+        }
+        return a.endsWith(b) || b.endsWith(a);
+    }
+
+    private static CallOutcome outcome(boolean terminal, boolean expired, Instant bridge) {
+        if (bridge != null) {
+            return CallOutcome.CONNECTED;
+        }
+        if (terminal) {
+            return CallOutcome.FAILED;
+        }
+        return expired ? CallOutcome.EXPIRED : CallOutcome.UNKNOWN;
+    }
+
+    /** NONE when bridged, else the category of the leg that failed first (A before B). */
+    private static FailureCategory category(CallOutcome outcome, CallLeg legA, CallLeg legB) {
+        if (outcome == CallOutcome.CONNECTED) {
+            return FailureCategory.NONE;
+        }
+        return Stream.of(legA, legB)
+                .filter(Objects::nonNull)
+                .map(CallLeg::getFailureCategory)
+                .filter(category -> category != FailureCategory.NONE)
+                .findFirst()
+                .orElse(FailureCategory.UNKNOWN);
+    }
+
+    private static HangupSide hangupSide(List<CallEvent> events) {
+        Comparator<CallEvent> recordsFirst = Comparator.comparing(e -> e.getEventType() != CallEventType.CALL_RECORD);
+        return events.stream()
+                .sorted(recordsFirst)
+                .map(CallEvent::getHangupSide)
+                .filter(side -> side != HangupSide.UNKNOWN)
+                .findFirst()
+                .orElse(HangupSide.UNKNOWN);
+    }
+
+    private static Instant startTime(List<CallEvent> events, CallLeg legA, CallLeg legB) {
+        return first(events, CallEvent::getCallStartTime)
+                .or(() -> Stream.of(legA, legB)
+                        .filter(Objects::nonNull)
+                        .flatMap(leg -> Stream.of(leg.getDialTime(), leg.getRingTime(), leg.getAnswerTime()))
+                        .filter(Objects::nonNull)
+                        .min(Comparator.naturalOrder()))
+                .orElse(null);
+    }
+
+    private static Billing bill(Tariff tariff, int talk, List<CallLeg> legs) {
+        if (tariff.mode() == BillingMode.BRIDGED) {
+            return new Billing(tariff.billedSeconds(talk), tariff.amount(talk));
+        }
+        int seconds = 0;
+        BigDecimal amount = tariff.amount(0);
+        for (CallLeg leg : legs) {
+            seconds += tariff.billedSeconds(leg.getTalkSeconds());
+            BigDecimal legAmount = tariff.amount(leg.getTalkSeconds());
+            amount = amount == null ? null : amount.add(legAmount);
+        }
+        return new Billing(seconds, amount);
+    }
+
+    /** The first value of a field: call records first, the latest (a correction) first; then progress events. */
+    private static <T> Optional<T> first(List<CallEvent> events, java.util.function.Function<CallEvent, T> field) {
+        return Stream.concat(
+                        events.stream()
+                                .filter(e -> e.getEventType() == CallEventType.CALL_RECORD)
+                                .sorted(ORDER.reversed()),
+                        events.stream().filter(e -> e.getEventType() != CallEventType.CALL_RECORD))
+                .map(field)
+                .filter(Objects::nonNull)
+                .findFirst();
+    }
+
+    private record Billing(int seconds, BigDecimal amount) {}
+}

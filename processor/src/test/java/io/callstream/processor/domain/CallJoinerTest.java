@@ -1,0 +1,250 @@
+package io.callstream.processor.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.callstream.schema.Call;
+import io.callstream.schema.CallEvent;
+import io.callstream.schema.CallEventType;
+import io.callstream.schema.CallOutcome;
+import io.callstream.schema.FailureCategory;
+import io.callstream.schema.HangupSide;
+import io.callstream.schema.Leg;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class CallJoinerTest {
+
+    static final Instant T0 = Instant.parse("2024-05-01T02:00:00Z");
+    static final Instant FINALISED = Instant.parse("2024-05-01T03:00:00Z");
+    final CallJoiner joiner = new CallJoiner(CodeTable.bundled(), TariffTable.empty());
+
+    @Test
+    void shouldJoinAnAnsweredPrivacyCallAndBillItsBridgedTimeByTheMinute() {
+        Call call = joiner.join(winnerlookAnswered(), false, 1, FINALISED);
+
+        assertThat(call.getOutcome()).isEqualTo(CallOutcome.CONNECTED);
+        assertThat(call.getFailureCategory()).isEqualTo(FailureCategory.NONE);
+        assertThat(call.getHangupSide()).isEqualTo(HangupSide.A);
+        assertThat(call.getBridgeTime()).isEqualTo(T0.plusSeconds(9));
+        assertThat(call.getStartTime()).isEqualTo(T0);
+        assertThat(call.getEndTime()).isEqualTo(T0.plusSeconds(129));
+        assertThat(call.getTalkSeconds()).isEqualTo(120);
+        assertThat(call.getBilledSeconds()).isEqualTo(120);
+        assertThat(call.getVendorBilledSeconds()).isEqualTo(120);
+        assertThat(call.getBillingDifferenceSeconds()).isZero();
+        assertThat(call.getAmount()).isNull();
+        assertThat(call.getLegA().getTalkSeconds()).isEqualTo(128);
+        assertThat(call.getLegB().getFailureCategory()).isEqualTo(FailureCategory.NONE);
+        assertThat(call.getEventCount()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldCategoriseAFailedCallByTheLegThatFailedFirst() {
+        List<CallEvent> busy = List.of(
+                record("e1", Leg.A)
+                        .setAnswerTime(T0.plusSeconds(1))
+                        .setStateCode("0")
+                        .build(),
+                record("e2", Leg.B).setStateCode("2").build());
+
+        Call call = joiner.join(busy, false, 1, FINALISED);
+
+        assertThat(call.getOutcome()).isEqualTo(CallOutcome.FAILED);
+        assertThat(call.getFailureCategory()).isEqualTo(FailureCategory.BUSY);
+        assertThat(call.getLegA().getFailureCategory()).isEqualTo(FailureCategory.NONE);
+        assertThat(call.getTalkSeconds()).isZero();
+        assertThat(call.getBilledSeconds()).isZero();
+    }
+
+    static Stream<Long> seeds() {
+        return LongStream.range(0, 20).boxed();
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void shouldGiveTheSameCallWhateverTheArrivalOrderAndDuplicates(long seed) {
+        List<CallEvent> events = ytxCall();
+        Call inOrder = joiner.join(events, false, 1, FINALISED);
+        Random random = new Random(seed);
+        List<CallEvent> shuffled = new ArrayList<>(events);
+        IntStream.range(0, 1 + random.nextInt(3)).forEach(i -> shuffled.add(events.get(random.nextInt(events.size()))));
+        Collections.shuffle(shuffled, random);
+
+        assertThat(joiner.join(shuffled, false, 1, FINALISED)).isEqualTo(inOrder);
+    }
+
+    @Test
+    void shouldPlaceLegStatePushesByNumberAndCategoriseFromTheRecordsText() {
+        Call call = joiner.join(ytxCall(), false, 1, FINALISED);
+
+        assertThat(call.getLegB().getRingTime()).isEqualTo(T0.plusSeconds(8));
+        assertThat(call.getLegB().getAnswerTime()).isNull();
+        assertThat(call.getLegA().getDialTime()).isEqualTo(T0);
+        assertThat(call.getOutcome()).isEqualTo(CallOutcome.FAILED);
+        assertThat(call.getFailureCategory()).isEqualTo(FailureCategory.NO_ANSWER);
+        assertThat(call.getVendorAmount()).isEqualTo(new BigDecimal("0.150000"));
+        assertThat(call.getEventCount()).isEqualTo(5);
+    }
+
+    @Test
+    void shouldCapTalkAtTheMaximumDuration() {
+        List<CallEvent> events = List.of(
+                record("e1", Leg.A)
+                        .setAnswerTime(T0)
+                        .setEndTime(T0.plusSeconds(3000))
+                        .setMaxDurationSeconds(1800)
+                        .build(),
+                record("e2", Leg.B)
+                        .setAnswerTime(T0.plusSeconds(10))
+                        .setEndTime(T0.plusSeconds(3000))
+                        .build());
+
+        Call call = joiner.join(events, false, 1, FINALISED);
+
+        assertThat(call.getTalkSeconds()).isEqualTo(1800);
+        assertThat(call.getBilledSeconds()).isEqualTo(1800);
+    }
+
+    @Test
+    void shouldMarkACallWithoutTerminalInformationExpiredOnlyWhenFinalisedByTimeout() {
+        List<CallEvent> dialing = List.of(
+                event("e1", Leg.A, CallEventType.DIALING).setDialTime(T0).build());
+
+        assertThat(joiner.join(dialing, true, 1, FINALISED).getOutcome()).isEqualTo(CallOutcome.EXPIRED);
+        assertThat(joiner.join(dialing, false, 1, FINALISED).getOutcome()).isEqualTo(CallOutcome.UNKNOWN);
+        assertThat(CallJoiner.isTerminal(dialing)).isFalse();
+        assertThat(CallJoiner.isTerminal(winnerlookAnswered())).isTrue();
+    }
+
+    @Test
+    void shouldBillEachAnsweredLegUnderAPerLegTariff() {
+        Tariff perLeg = new Tariff(
+                "per-leg",
+                "acct-9",
+                null,
+                null,
+                60,
+                60,
+                0,
+                BigDecimal.ZERO,
+                new BigDecimal("0.10"),
+                BigDecimal.ZERO,
+                "CNY",
+                BillingMode.PER_ANSWERED_LEG);
+        CallJoiner billing = new CallJoiner(CodeTable.bundled(), new TariffTable(List.of(perLeg)));
+
+        Call call = billing.join(winnerlookAnswered(), false, 1, FINALISED);
+
+        assertThat(call.getBilledSeconds()).isEqualTo(180 + 120);
+        assertThat(call.getAmount()).isEqualTo(new BigDecimal("0.500000"));
+        assertThat(call.getCurrency()).isEqualTo("CNY");
+        assertThat(call.getTariffId()).isEqualTo("per-leg");
+        assertThat(call.getBillingDifferenceSeconds()).isEqualTo(180);
+    }
+
+    @Test
+    void shouldLetALaterCorrectedRecordWin() {
+        List<CallEvent> events = new ArrayList<>(winnerlookAnswered());
+        events.add(record("e3", Leg.B)
+                .setEventTime(T0.plusSeconds(200))
+                .setAnswerTime(T0.plusSeconds(9))
+                .setEndTime(T0.plusSeconds(189))
+                .setStateCode("0")
+                .setVendorBilledSeconds(180)
+                .build());
+
+        Call call = joiner.join(events, false, 2, FINALISED);
+
+        assertThat(call.getTalkSeconds()).isEqualTo(180);
+        assertThat(call.getVendorBilledSeconds()).isEqualTo(180);
+        assertThat(call.getVersion()).isEqualTo(2);
+    }
+
+    static List<CallEvent> winnerlookAnswered() {
+        return List.of(
+                record("e1", Leg.A)
+                        .setPartyNumber("13800000001")
+                        .setCallStartTime(T0)
+                        .setDialTime(T0)
+                        .setAnswerTime(T0.plusSeconds(1))
+                        .setStateCode("10")
+                        .setStateSource("state")
+                        .setHangupSide(HangupSide.A)
+                        .setLegDurationSeconds(128)
+                        .setVendorBilledSeconds(120)
+                        .build(),
+                record("e2", Leg.B)
+                        .setPartyNumber("13900000002")
+                        .setCallStartTime(T0)
+                        .setAnswerTime(T0.plusSeconds(9))
+                        .setStateCode("0")
+                        .setStateSource("state")
+                        .setHangupSide(HangupSide.A)
+                        .setVendorBilledSeconds(120)
+                        .build());
+    }
+
+    /** YTX: state pushes identified by number only, then the call record (B never answered). */
+    static List<CallEvent> ytxCall() {
+        return List.of(
+                ytx("s1", Leg.UNKNOWN, CallEventType.DIALING, T0, "18610559223")
+                        .setDialTime(T0)
+                        .build(),
+                ytx("s2", Leg.UNKNOWN, CallEventType.ANSWERED, T0.plusSeconds(3), "18610559223")
+                        .setAnswerTime(T0.plusSeconds(3))
+                        .build(),
+                ytx("s3", Leg.UNKNOWN, CallEventType.RINGING, T0.plusSeconds(8), "1053189990")
+                        .setRingTime(T0.plusSeconds(8))
+                        .build(),
+                ytx("r1", Leg.A, CallEventType.CALL_RECORD, T0.plusSeconds(40), "18610559223")
+                        .setAnswerTime(T0.plusSeconds(3))
+                        .setEndTime(T0.plusSeconds(40))
+                        .setStateText("未接听|无应答")
+                        .setStateSource("stateDesc")
+                        .setVendorAmount(new BigDecimal("0.150000"))
+                        .build(),
+                ytx("r2", Leg.B, CallEventType.CALL_RECORD, T0.plusSeconds(40), "01053189990")
+                        .setEndTime(T0.plusSeconds(40))
+                        .setStateText("未接听|无应答")
+                        .setStateSource("stateDesc")
+                        .setVendorAmount(new BigDecimal("0.150000"))
+                        .build());
+    }
+
+    static CallEvent.Builder ytx(String id, Leg leg, CallEventType type, Instant time, String number) {
+        return CallEvent.newBuilder()
+                .setEventId(id)
+                .setVendor("ytx")
+                .setTenantId("app-1")
+                .setCallId("y-1")
+                .setLeg(leg)
+                .setEventType(type)
+                .setEventTime(time)
+                .setPartyNumber(number);
+    }
+
+    static CallEvent.Builder record(String id, Leg leg) {
+        return event(id, leg, CallEventType.CALL_RECORD).setEndTime(T0.plusSeconds(129));
+    }
+
+    static CallEvent.Builder event(String id, Leg leg, CallEventType type) {
+        return CallEvent.newBuilder()
+                .setEventId(id)
+                .setVendor("winnerlook")
+                .setTenantId("acct-9")
+                .setCallId("wl-1")
+                .setLeg(leg)
+                .setEventType(type)
+                .setEventTime(T0.plusSeconds(129));
+    }
+}
