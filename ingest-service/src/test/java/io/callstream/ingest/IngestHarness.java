@@ -1,6 +1,7 @@
 package io.callstream.ingest;
 
 import io.callstream.testkit.TestPlatform;
+import io.callstream.testkit.TopicReader;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.URI;
@@ -8,15 +9,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** The ingest service running on a test platform, with an HTTP client and topic readers. */
 final class IngestHarness implements AutoCloseable {
@@ -53,39 +49,7 @@ final class IngestHarness implements AutoCloseable {
 
     /** Every record of a topic, read from the beginning until {@code quiet} passes without new ones. */
     List<ConsumerRecord<String, Object>> readAll(String topic, Duration quiet) {
-        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        platform.bootstrapServers(),
-                        ConsumerConfig.GROUP_ID_CONFIG,
-                        "reader-" + UUID.randomUUID(),
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                        "earliest",
-                        "schema.registry.url",
-                        platform.schemaRegistryUrl(),
-                        "specific.avro.reader",
-                        true),
-                new StringDeserializer(),
-                avroDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            List<ConsumerRecord<String, Object>> records = new ArrayList<>();
-            long quietUntil = System.nanoTime() + quiet.toNanos();
-            while (System.nanoTime() < quietUntil) {
-                var batch = consumer.poll(Duration.ofMillis(200));
-                if (!batch.isEmpty()) {
-                    batch.forEach(records::add);
-                    quietUntil = System.nanoTime() + quiet.toNanos();
-                }
-            }
-            return records;
-        }
-    }
-
-    private io.callstream.registry.serde.KafkaAvroDeserializer avroDeserializer() {
-        var deserializer = new io.callstream.registry.serde.KafkaAvroDeserializer();
-        deserializer.configure(
-                Map.of("schema.registry.url", platform.schemaRegistryUrl(), "specific.avro.reader", true), false);
-        return deserializer;
+        return TopicReader.readAll(platform, topic, quiet);
     }
 
     @Override

@@ -2,23 +2,18 @@ package io.callstream.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.callstream.registry.serde.KafkaAvroDeserializer;
 import io.callstream.registry.serde.KafkaAvroSerializer;
 import io.callstream.schema.CallEvent;
 import io.callstream.schema.CallEventType;
 import io.callstream.schema.Leg;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -45,28 +40,9 @@ class AvroOverKafkaIT {
             }
         }
 
-        assertThat(consume(platform, topic, sent.size())).containsExactlyElementsOf(sent);
-    }
-
-    private static List<Object> consume(TestPlatform platform, String topic, int expected) {
-        KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer();
-        deserializer.configure(
-                Map.of("schema.registry.url", platform.schemaRegistryUrl(), "specific.avro.reader", true), false);
-        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers(),
-                        ConsumerConfig.GROUP_ID_CONFIG, "round-trip",
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(),
-                deserializer)) {
-            consumer.subscribe(List.of(topic));
-            List<Object> received = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (received.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(record -> received.add(record.value()));
-            }
-            return received;
-        }
+        assertThat(TopicReader.readAll(platform, topic, Duration.ofSeconds(2)))
+                .extracting(record -> record.value())
+                .containsExactlyElementsOf(sent);
     }
 
     private static KafkaAvroSerializer configured(KafkaAvroSerializer serializer, TestPlatform platform) {
