@@ -2,6 +2,7 @@ package io.callstream.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.callstream.ingest.vendor.CallEvents;
 import io.callstream.ingest.vendor.Fixtures;
 import io.callstream.ingest.vendor.PushRequest;
 import io.callstream.ingest.vendor.VendorAdapter;
@@ -98,7 +99,8 @@ class IngestServiceIT {
                     .filter(e -> Arrays.equals(e.getBody().array(), Fixtures.bytes(push.vendor(), push.file())))
                     .findFirst()
                     .orElseThrow(() -> new AssertionError("no envelope archived for " + push.file()));
-            List<CallEvent> expected = ADAPTERS.get(push.vendor()).normalize(replay(envelope), Fixtures.CONTEXT);
+            List<CallEvent> expected = CallEvents.withPushCounts(
+                    ADAPTERS.get(push.vendor()).normalize(replay(envelope), Fixtures.CONTEXT));
             List<CallEvent> published = events.stream()
                     .map(record -> (CallEvent) record.value())
                     .filter(event -> event.getEnvelopeId().equals(envelope.getEnvelopeId()))

@@ -6,14 +6,15 @@ import org.apache.avro.Schema;
 /** The value schemas of callstream's topics: the contracts that must evolve compatibly. */
 public final class TopicSchemas {
 
-    /** Every top-level record written to a topic. */
+    /** Every top-level record written to a topic, the processor's changelog included. */
     public static final List<Schema> ALL = List.of(
             WebhookEnvelope.getClassSchema(),
             CallEvent.getClassSchema(),
             Call.getClassSchema(),
             CallKpi.getClassSchema(),
             CallAlert.getClassSchema(),
-            DeadLetter.getClassSchema());
+            DeadLetter.getClassSchema(),
+            CallState.getClassSchema());
 
     private TopicSchemas() {}
 }

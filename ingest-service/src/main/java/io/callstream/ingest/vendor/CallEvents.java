@@ -8,7 +8,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /** Starts the events adapters build, with the fields every event has and its stable id. */
 public final class CallEvents {
@@ -32,6 +35,20 @@ public final class CallEvents {
                 .setEventTime(eventTime)
                 .setEnvelopeId(request.envelopeId())
                 .setAttributes(new TreeMap<>());
+    }
+
+    /**
+     * The events of one push with {@code pushEventCount} set: how many events of the same call the
+     * push produced, so the processor can wait for all of them.
+     */
+    public static List<CallEvent> withPushCounts(List<CallEvent> events) {
+        Map<String, Long> perCall =
+                events.stream().collect(Collectors.groupingBy(CallEvent::getCallId, Collectors.counting()));
+        return events.stream()
+                .map(event -> CallEvent.newBuilder(event)
+                        .setPushEventCount(perCall.get(event.getCallId()).intValue())
+                        .build())
+                .toList();
     }
 
     public static String eventId(String vendor, String callId, Leg leg, CallEventType type, byte[] body) {

@@ -3,6 +3,7 @@ package io.callstream.ingest.web;
 import io.callstream.ingest.config.IngestConfig;
 import io.callstream.ingest.publish.PushPublisher;
 import io.callstream.ingest.publish.PushPublisher.PublishException;
+import io.callstream.ingest.vendor.CallEvents;
 import io.callstream.ingest.vendor.InvalidPushException;
 import io.callstream.ingest.vendor.PushRequest;
 import io.callstream.ingest.vendor.Reply;
@@ -92,7 +93,7 @@ final class WebhookService {
         }
         List<CallEvent> events;
         try {
-            events = adapter.normalize(request, config.contextFor(request.vendor()));
+            events = CallEvents.withPushCounts(adapter.normalize(request, config.contextFor(request.vendor())));
         } catch (InvalidPushException e) {
             return deadLetter(adapter, request, e.getMessage(), e, 400, Outcome.INVALID);
         } catch (RuntimeException e) {

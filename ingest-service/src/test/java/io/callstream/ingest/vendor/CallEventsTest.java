@@ -49,4 +49,22 @@ class CallEventsTest {
                 .map(CallEvent::getEventId)
                 .toList();
     }
+
+    @Test
+    void shouldCountEachCallsEventsOfAPush() throws Exception {
+        PushRequest twoCalls = Fixtures.request("ytx", "cdr-two-records-a-only.json", "application/json", "Call");
+        PushRequest oneLeg = Fixtures.request("yunhuni", "a-not-answered.json", "application/json", "");
+
+        var counted = CallEvents.withPushCounts(
+                new io.callstream.ingest.vendor.ytx.YtxAdapter().normalize(twoCalls, Fixtures.CONTEXT));
+        var single = CallEvents.withPushCounts(
+                new io.callstream.ingest.vendor.yunhuni.YunhuniAdapter().normalize(oneLeg, Fixtures.CONTEXT));
+
+        assertThat(counted)
+                .extracting(CallEvent::getCallId, CallEvent::getPushEventCount)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("r-1", 2), org.assertj.core.groups.Tuple.tuple("r-1", 2),
+                        org.assertj.core.groups.Tuple.tuple("r-2", 2), org.assertj.core.groups.Tuple.tuple("r-2", 2));
+        assertThat(single).extracting(CallEvent::getPushEventCount).containsExactly(1);
+    }
 }

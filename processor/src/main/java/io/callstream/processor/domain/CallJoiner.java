@@ -47,6 +47,22 @@ public final class CallJoiner {
     }
 
     /**
+     * Whether a terminal push has arrived whole: some call record's push has all its events of this
+     * call here ({@code pushEventCount} of them with its envelope id). Until then a call is not
+     * emitted, so a push stating both legs never yields a one-legged version first.
+     */
+    public static boolean hasCompleteTerminalPush(Collection<CallEvent> events) {
+        Map<String, Long> perEnvelope = events.stream()
+                .filter(event -> event.getEnvelopeId() != null)
+                .collect(java.util.stream.Collectors.groupingBy(
+                        CallEvent::getEnvelopeId, java.util.stream.Collectors.counting()));
+        return events.stream()
+                .filter(event -> event.getEventType() == CallEventType.CALL_RECORD)
+                .anyMatch(record -> record.getEnvelopeId() == null
+                        || perEnvelope.get(record.getEnvelopeId()) >= record.getPushEventCount());
+    }
+
+    /**
      * The call these events describe.
      *
      * @param expired the call is being finalised by timeout, not by a call record

@@ -1,0 +1,208 @@
+package io.callstream.processor.topology;
+
+import io.callstream.processor.domain.CallJoiner;
+import io.callstream.schema.Call;
+import io.callstream.schema.CallEvent;
+import io.callstream.schema.CallOutcome;
+import io.callstream.schema.CallState;
+import io.callstream.schema.DeadLetter;
+import io.callstream.schema.Topics;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps each call's distinct events and emits the joined call whenever its result changes: version
+ * 1 when a terminal push has arrived whole (or the finalisation timeout passes), version + 1 for later
+ * information that changes the result; nothing for a duplicate or for information that changes
+ * nothing. Undecodable records and unknown vendors go to {@code dead-letters} with their coordinates.
+ *
+ * <p>Due calls are found through an index store keyed {@code <deadline>|<call key>}, so a
+ * punctuation reads only what is due, not every call.
+ */
+final class CallJoinProcessor implements Processor<byte[], byte[], String, Object> {
+
+    private static final Logger log = LoggerFactory.getLogger(CallJoinProcessor.class);
+
+    private final TopologySettings settings;
+    private final CallJoiner joiner;
+    private final Deserializer<Object> events;
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, CallState> calls;
+    private KeyValueStore<String, String> deadlines;
+
+    CallJoinProcessor(TopologySettings settings, Deserializer<Object> events) {
+        this.settings = settings;
+        this.joiner = new CallJoiner(settings.codes(), settings.tariffs());
+        this.events = events;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.calls = context.getStateStore(CallTopology.CALL_STATE_STORE);
+        this.deadlines = context.getStateStore(CallTopology.DEADLINE_STORE);
+        context.schedule(settings.scanInterval(), PunctuationType.WALL_CLOCK_TIME, this::processDue);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        CallEvent event;
+        try {
+            Object value = events.deserialize(Topics.CALL_EVENTS, record.headers(), record.value());
+            if (!(value instanceof CallEvent callEvent)) {
+                deadLetter(
+                        record,
+                        "expected a CallEvent, got "
+                                + (value == null
+                                        ? "a tombstone"
+                                        : value.getClass().getName()),
+                        null,
+                        null);
+                return;
+            }
+            event = callEvent;
+        } catch (RuntimeException e) {
+            deadLetter(record, "undecodable call event: " + e.getMessage(), e, null);
+            return;
+        }
+        if (!settings.knownVendors().contains(event.getVendor())) {
+            deadLetter(record, "unknown vendor '" + event.getVendor() + "'", null, event.getVendor());
+            return;
+        }
+        accept(event);
+    }
+
+    private void accept(CallEvent event) {
+        String key = Topics.callKey(event.getVendor(), event.getCallId());
+        CallState state = calls.get(key);
+        if (state != null
+                && state.getEvents().stream().anyMatch(e -> e.getEventId().equals(event.getEventId()))) {
+            return;
+        }
+        List<CallEvent> all = new ArrayList<>(state == null ? List.of() : state.getEvents());
+        all.add(event);
+        Call emitted = state == null ? null : state.getEmitted();
+        long now = context.currentSystemTimeMs();
+        if (CallJoiner.hasCompleteTerminalPush(all) || emitted != null) {
+            emitted = emitIfChanged(key, all, emitted, false, now);
+        }
+        save(key, state, all, emitted, now);
+    }
+
+    /** Finalises open calls whose timeout passed and forgets finished calls whose retention passed. */
+    private void processDue(long now) {
+        List<KeyValue<String, String>> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> iterator = deadlines.range(indexKey(0, ""), indexKey(now, "\uffff"))) {
+            iterator.forEachRemaining(due::add);
+        }
+        for (KeyValue<String, String> entry : due) {
+            deadlines.delete(entry.key);
+            CallState state = calls.get(entry.value);
+            if (state == null || !entry.key.equals(indexKey(state.getDeadline().toEpochMilli(), entry.value))) {
+                continue;
+            }
+            if (state.getEmitted() == null) {
+                Call expired = emitIfChanged(entry.value, state.getEvents(), null, true, now);
+                save(entry.value, state, state.getEvents(), expired, now);
+            } else {
+                calls.delete(entry.value);
+            }
+        }
+    }
+
+    private Call emitIfChanged(String key, List<CallEvent> all, Call previous, boolean expired, long now) {
+        int version = previous == null ? 1 : previous.getVersion() + 1;
+        // A call finalised by timeout stays expired until terminal information says otherwise.
+        boolean stillExpired = expired || (previous != null && previous.getOutcome() == CallOutcome.EXPIRED);
+        Call call = joiner.join(all, stillExpired, version, Instant.ofEpochMilli(now));
+        if (previous != null && sameResult(previous, call)) {
+            return previous;
+        }
+        context.forward(new Record<>(key, call, now), CallTopology.CALLS_SINK);
+        return call;
+    }
+
+    private void save(String key, CallState previous, List<CallEvent> all, Call emitted, long now) {
+        long deadline = now + (emitted == null ? settings.finaliseAfter() : settings.retainFor()).toMillis();
+        if (previous != null) {
+            deadlines.delete(indexKey(previous.getDeadline().toEpochMilli(), key));
+        }
+        deadlines.put(indexKey(deadline, key), key);
+        calls.put(
+                key,
+                CallState.newBuilder()
+                        .setEvents(all)
+                        .setEmitted(emitted)
+                        .setUpdatedAt(Instant.ofEpochMilli(now))
+                        .setDeadline(Instant.ofEpochMilli(deadline))
+                        .build());
+    }
+
+    /**
+     * Whether two versions say the same thing: their version, production time and how many events
+     * they merged describe the version, not the call.
+     */
+    static boolean sameResult(Call a, Call b) {
+        return normalized(a).equals(normalized(b));
+    }
+
+    private static Call normalized(Call call) {
+        return Call.newBuilder(call)
+                .setVersion(0)
+                .setFinalisedAt(Instant.EPOCH)
+                .setEventCount(0)
+                .build();
+    }
+
+    static String indexKey(long deadlineMillis, String callKey) {
+        return String.format("%013d|%s", deadlineMillis, callKey);
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, String reason, Exception error, String vendor) {
+        RecordMetadata source = context.recordMetadata().orElse(null);
+        log.warn(
+                "Dead-lettered {}-{}@{}: {}",
+                source == null ? "?" : source.topic(),
+                source == null ? "?" : source.partition(),
+                source == null ? "?" : source.offset(),
+                reason);
+        Map<String, String> headers = new TreeMap<>();
+        for (Header header : record.headers()) {
+            headers.put(header.key(), header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8));
+        }
+        DeadLetter letter = DeadLetter.newBuilder()
+                .setDeadLetterId(UUID.randomUUID().toString())
+                .setComponent("processor")
+                .setVendor(vendor)
+                .setError(reason)
+                .setErrorClass(error == null ? null : error.getClass().getName())
+                .setFailedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+                .setSourceTopic(source == null ? null : source.topic())
+                .setSourcePartition(source == null ? null : source.partition())
+                .setSourceOffset(source == null ? null : source.offset())
+                .setHeaders(headers)
+                .setOriginalKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
+                .setOriginalBytes(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+                .build();
+        context.forward(
+                new Record<>(letter.getDeadLetterId(), letter, record.timestamp()), CallTopology.DEAD_LETTERS_SINK);
+    }
+}
