@@ -1,0 +1,106 @@
+package io.callstream.processor;
+
+import io.callstream.processor.domain.CodeTable;
+import io.callstream.processor.domain.TariffTable;
+import io.callstream.processor.topology.CallTopology;
+import io.callstream.processor.topology.TopologySettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs the processor's topology as a Kafka Streams application. */
+public final class CallProcessor implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CallProcessor.class);
+
+    private final KafkaStreams streams;
+
+    private CallProcessor(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        CallProcessor processor = start(ProcessorSettings.fromEnvironment(System.getenv()), Duration.ofMinutes(2));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            processor.close();
+                            stopped.countDown();
+                        },
+                        "processor-stop"));
+        stopped.await();
+    }
+
+    /** Starts the application and waits until it is running (its source topics must exist). */
+    public static CallProcessor start(ProcessorSettings settings, Duration timeout) {
+        Map<String, Object> serdes = Map.of("schema.registry.url", settings.schemaRegistryUrl());
+        TopologySettings topology = new TopologySettings(
+                serdes,
+                CodeTable.bundled(),
+                TariffTable.empty(),
+                Set.copyOf(CodeTable.BUNDLED_VENDORS),
+                settings.finaliseAfter(),
+                settings.retainFor(),
+                Duration.ofSeconds(10));
+        KafkaStreams streams = new KafkaStreams(CallTopology.build(topology), streamsConfig(settings));
+        CountDownLatch running = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+        Instant begin = Instant.now();
+        streams.start();
+        try {
+            if (!running.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                streams.close(Duration.ofSeconds(5));
+                throw new IllegalStateException("The processor did not reach RUNNING within " + timeout + " (state "
+                        + streams.state() + "): are Kafka and the topics there?");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            streams.close(Duration.ofSeconds(5));
+            throw new IllegalStateException("Interrupted while starting the processor", e);
+        }
+        log.info(
+                "Processor {} running ({}) after {} ms",
+                settings.applicationId(),
+                settings.processingGuarantee(),
+                Duration.between(begin, Instant.now()).toMillis());
+        return new CallProcessor(streams);
+    }
+
+    static Properties streamsConfig(ProcessorSettings settings) {
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.processingGuarantee());
+        config.put(
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                settings.commitInterval().toMillis());
+        config.put(
+                StreamsConfig.STATE_DIR_CONFIG,
+                settings.stateDirectory().toAbsolutePath().toString());
+        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.replicationFactor());
+        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        return config;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+}
