@@ -62,8 +62,8 @@ public final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             Path data = Files.createTempDirectory("callstream-bench-");
-            try (EmbeddedPlatform platform =
-                    EmbeddedPlatform.start(new Settings(data, 0, 0, 0, -1), line -> System.out.println("  " + line))) {
+            try (EmbeddedPlatform platform = EmbeddedPlatform.start(
+                    new Settings(data, 0, 0, 0, -1, 3, false), line -> System.out.println("  " + line))) {
                 URI ingest = URI.create(platform.ingestUrl());
                 InetSocketAddress address = new InetSocketAddress(ingest.getHost(), ingest.getPort());
                 AtomicLong sequence = new AtomicLong();

@@ -59,9 +59,16 @@ public final class CallstreamCommand {
                 description = "Ingest service (webhook) port (default: ${DEFAULT-VALUE}).")
         int ingestPort;
 
+        @Option(
+                names = "--partitions",
+                defaultValue = "3",
+                description = "Partitions of each topic created on first start (default: ${DEFAULT-VALUE}).")
+        int partitions;
+
         @Override
         public Integer call() throws InterruptedException {
-            Settings settings = new Settings(dataDirectory, kafkaPort, kafkaControllerPort, registryPort, ingestPort);
+            Settings settings = new Settings(
+                    dataDirectory, kafkaPort, kafkaControllerPort, registryPort, ingestPort, partitions, true);
             EmbeddedPlatform platform = EmbeddedPlatform.start(settings, line -> System.out.println("  " + line));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime()

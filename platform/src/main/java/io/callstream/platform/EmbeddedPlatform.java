@@ -2,6 +2,8 @@ package io.callstream.platform;
 
 import io.callstream.ingest.vendor.VendorAdapter;
 import io.callstream.kafka.embedded.EmbeddedKafkaBroker;
+import io.callstream.processor.CallProcessor;
+import io.callstream.processor.ProcessorSettings;
 import io.callstream.registry.server.SchemaRegistryServer;
 import io.callstream.registry.server.SchemaRegistryServer.SchemaRegistryConfig;
 import io.micronaut.context.ApplicationContext;
@@ -17,8 +19,8 @@ import java.util.function.Consumer;
 /**
  * The whole pipeline on one machine: a real KRaft broker with its data under {@code dataDirectory},
  * the schema registry storing its schemas in that broker (so a restart resumes with everything
- * intact), and the ingest service taking vendor webhooks. Components start in dependency order and
- * stop in reverse.
+ * intact), the ingest service taking vendor webhooks, and the processor joining them into rated
+ * calls. Components start in dependency order and stop in reverse.
  */
 public final class EmbeddedPlatform implements AutoCloseable {
 
@@ -26,6 +28,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
     private EmbeddedKafkaBroker broker;
     private SchemaRegistryServer registry;
     private EmbeddedServer ingest;
+    private CallProcessor processor;
 
     private EmbeddedPlatform() {}
 
@@ -39,6 +42,9 @@ public final class EmbeddedPlatform implements AutoCloseable {
             platform.startKafka(settings, progress);
             platform.startRegistry(settings, progress);
             platform.startIngest(settings, progress);
+            if (settings.runProcessor()) {
+                platform.startProcessor(settings, progress);
+            }
             return platform;
         } catch (RuntimeException | InterruptedException e) {
             platform.close();
@@ -46,7 +52,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
         }
     }
 
-    private void startKafka(Settings settings, Consumer<String> progress) {
+    private void startKafka(Settings settings, Consumer<String> progress) throws InterruptedException {
         Instant begin = Instant.now();
         progress.accept(
                 "Starting Kafka (KRaft, data in " + settings.dataDirectory().resolve("kafka") + ") ...");
@@ -57,7 +63,9 @@ public final class EmbeddedPlatform implements AutoCloseable {
                 .build();
         started.add(broker);
         broker.start();
-        progress.accept("Kafka ready at " + broker.bootstrapServers() + " in " + millisSince(begin) + " ms");
+        int created = TopicProvisioner.provision(broker.bootstrapServers(), settings.partitions());
+        progress.accept("Kafka ready at " + broker.bootstrapServers() + " in " + millisSince(begin) + " ms"
+                + (created > 0 ? " (" + created + " topics created)" : ""));
     }
 
     private void startRegistry(Settings settings, Consumer<String> progress) throws InterruptedException {
@@ -80,6 +88,27 @@ public final class EmbeddedPlatform implements AutoCloseable {
                         "callstream.ingest.schema-registry-url", registry.url()));
         started.add(ingest::stop);
         progress.accept("Ingest service ready at " + ingestUrl() + " in " + millisSince(begin) + " ms");
+    }
+
+    private void startProcessor(Settings settings, Consumer<String> progress) {
+        Instant begin = Instant.now();
+        progress.accept("Starting the processor (exactly-once, state in "
+                + settings.dataDirectory().resolve("processor") + ") ...");
+        ProcessorSettings defaults = ProcessorSettings.fromEnvironment(Map.of());
+        processor = CallProcessor.start(
+                new ProcessorSettings(
+                        broker.bootstrapServers(),
+                        registry.url(),
+                        defaults.applicationId(),
+                        settings.dataDirectory().resolve("processor"),
+                        defaults.processingGuarantee(),
+                        defaults.commitInterval(),
+                        1,
+                        defaults.finaliseAfter(),
+                        defaults.retainFor()),
+                Duration.ofMinutes(2));
+        started.add(processor);
+        progress.accept("Processor running in " + millisSince(begin) + " ms");
     }
 
     /** The ingest service's base URL; vendors push to {@code <url>/webhooks/<vendor>}. */
@@ -126,7 +155,15 @@ public final class EmbeddedPlatform implements AutoCloseable {
      * @param kafkaControllerPort the broker's KRaft controller port (default 9093; 0 picks a free one)
      * @param registryPort the schema registry's port (default 8081; 0 picks a free one)
      * @param ingestPort the ingest service's port (default 8090; -1 picks a free one)
+     * @param partitions partitions of each topic created on first start (default 3)
+     * @param runProcessor whether to run the processor (benchmarks of ingest alone turn it off)
      */
     public record Settings(
-            Path dataDirectory, int kafkaPort, int kafkaControllerPort, int registryPort, int ingestPort) {}
+            Path dataDirectory,
+            int kafkaPort,
+            int kafkaControllerPort,
+            int registryPort,
+            int ingestPort,
+            int partitions,
+            boolean runProcessor) {}
 }

@@ -5,46 +5,116 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.callstream.platform.EmbeddedPlatform.Settings;
 import io.callstream.registry.client.RegistryClientConfig;
 import io.callstream.registry.client.RestSchemaRegistryClient;
+import io.callstream.registry.serde.KafkaAvroDeserializer;
+import io.callstream.schema.Call;
+import io.callstream.schema.CallOutcome;
+import io.callstream.schema.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.avro.Schema;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The embedded platform as ./callstream up runs it: a vendor push comes out as a rated call. */
 class EmbeddedPlatformIT {
 
+    static final String ANSWERED = """
+            {"accountId":"acct-9","bindId":"bind-7","callId":"wl-platform-1","displayNumber":"17100000000",
+             "callerNumber":"13800000001","calleeNumber":"13900000002","startCallTime":"2024-05-01 10:00:00",
+             "callerAnsweredTime":"2024-05-01 10:00:01","calleeAnsweredTime":"2024-05-01 10:00:09",
+             "endTime":"2024-05-01 10:02:10","callerState":10,"calleeState":0,"callerDuration":129,
+             "calleeDuration":121,"duration":180}""";
+
     @Test
-    void shouldResumeWithItsDataAfterARestart(@TempDir Path data) throws Exception {
-        Settings settings = new Settings(data, 0, 0, 0, -1);
+    void shouldTurnAVendorPushIntoARatedCallAndResumeWithItsDataAfterARestart(@TempDir Path data) throws Exception {
+        Settings settings = new Settings(data, 0, 0, 0, -1, 3, true);
         List<String> progress = new ArrayList<>();
         int id;
         try (EmbeddedPlatform first = EmbeddedPlatform.start(settings, progress::add)) {
-            id = client(first).register("restart-value", Schema.create(Schema.Type.STRING));
             assertThat(first.vendors()).containsExactly("ucpaas", "winnerlook", "ytx", "yunhuni");
-            assertThat(ready(first)).isEqualTo(200);
+            assertThat(get(first, "/ready")).isEqualTo(200);
+            assertThat(post(first, "/webhooks/winnerlook", ANSWERED)).isEqualTo(200);
+
+            Call call = firstCall(first);
+            assertThat(call.getCallId()).isEqualTo("wl-platform-1");
+            assertThat(call.getOutcome()).isEqualTo(CallOutcome.CONNECTED);
+            assertThat(call.getTalkSeconds()).isEqualTo(121);
+            assertThat(call.getBilledSeconds()).isEqualTo(180);
+            assertThat(call.getVendorBilledSeconds()).isEqualTo(180);
+            assertThat(call.getBillingDifferenceSeconds()).isZero();
+            id = registry(first).getLatest(Topics.CALLS + "-value").id();
         }
 
         try (EmbeddedPlatform second = EmbeddedPlatform.start(settings, line -> {})) {
-            assertThat(client(second).getLatest("restart-value").id()).isEqualTo(id);
+            assertThat(registry(second).getLatest(Topics.CALLS + "-value").id()).isEqualTo(id);
+            assertThat(firstCall(second).getCallId()).isEqualTo("wl-platform-1");
         }
         assertThat(progress)
-                .hasSize(6)
-                .anySatisfy(line -> assertThat(line).startsWith("Kafka ready at 127.0.0.1:"))
+                .anySatisfy(line ->
+                        assertThat(line).startsWith("Kafka ready at 127.0.0.1:").contains("6 topics created"))
                 .anySatisfy(line -> assertThat(line).startsWith("Schema registry ready at http://127.0.0.1:"))
-                .anySatisfy(line -> assertThat(line).startsWith("Ingest service ready at http://127.0.0.1:"));
+                .anySatisfy(line -> assertThat(line).startsWith("Ingest service ready at http://127.0.0.1:"))
+                .anySatisfy(line -> assertThat(line).startsWith("Processor running in "));
     }
 
-    private static int ready(EmbeddedPlatform platform) throws Exception {
-        return java.net.http.HttpClient.newHttpClient()
+    private static Call firstCall(EmbeddedPlatform platform) {
+        KafkaAvroDeserializer values = new KafkaAvroDeserializer();
+        values.configure(
+                Map.of("schema.registry.url", platform.schemaRegistryUrl(), "specific.avro.reader", true), false);
+        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        platform.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "it-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new StringDeserializer(),
+                values)) {
+            consumer.subscribe(List.of(Topics.CALLS));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    return (Call) record.value();
+                }
+            }
+            throw new AssertionError("no call on " + Topics.CALLS + " within 60 s");
+        }
+    }
+
+    private static int post(EmbeddedPlatform platform, String path, String body) throws Exception {
+        return HttpClient.newHttpClient()
                 .send(
-                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(platform.ingestUrl() + "/ready"))
+                        HttpRequest.newBuilder(URI.create(platform.ingestUrl() + path))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
                                 .build(),
-                        java.net.http.HttpResponse.BodyHandlers.discarding())
+                        HttpResponse.BodyHandlers.discarding())
                 .statusCode();
     }
 
-    private static RestSchemaRegistryClient client(EmbeddedPlatform platform) {
+    private static int get(EmbeddedPlatform platform, String path) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(platform.ingestUrl() + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    private static RestSchemaRegistryClient registry(EmbeddedPlatform platform) {
         return new RestSchemaRegistryClient(RegistryClientConfig.of(platform.schemaRegistryUrl()));
     }
 }
