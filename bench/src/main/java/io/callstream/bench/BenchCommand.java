@@ -20,7 +20,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bench/run <benchmark>}: callstream's benchmarks. */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = BenchCommand.Ingest.class)
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        subcommands = {BenchCommand.Ingest.class, ProcessorBenchmark.class})
 public final class BenchCommand {
 
     public static void main(String[] args) {

@@ -1,0 +1,177 @@
+package io.callstream.bench;
+
+import io.callstream.platform.EmbeddedPlatform;
+import io.callstream.platform.EmbeddedPlatform.Settings;
+import io.callstream.processor.CallProcessor;
+import io.callstream.processor.ProcessorSettings;
+import io.callstream.registry.serde.KafkaAvroDeserializer;
+import io.callstream.registry.serde.KafkaAvroSerializer;
+import io.callstream.schema.CallEvent;
+import io.callstream.schema.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The processor's topology on the embedded broker over a large generated call-events topic: leg
+ * events/s until the application has caught up (its committed offsets reach the end), with
+ * exactly-once at two commit intervals and at-least-once, beside a plain consumer that only reads
+ * and decodes the same topic.
+ */
+@Command(name = "processor", mixinStandardHelpOptions = true, description = "Benchmarks the processor.")
+final class ProcessorBenchmark implements Callable<Integer> {
+
+    @Option(
+            names = "--events",
+            defaultValue = "1000000",
+            description = "Call events to generate (default ${DEFAULT-VALUE}).")
+    long events;
+
+    @Override
+    public Integer call() throws Exception {
+        Path data = Files.createTempDirectory("callstream-bench-");
+        try (EmbeddedPlatform platform = EmbeddedPlatform.start(
+                new Settings(data, 0, 0, 0, -1, 3, false), line -> System.out.println("  " + line))) {
+            long produced = produce(platform);
+            System.out.printf("%d call events on %s%n%n", produced, Topics.CALL_EVENTS);
+            System.out.printf("%-34s %10s %9s %12s%n", "run", "events", "seconds", "events/s");
+            row("plain consumer (read + decode)", produced, consumeOnly(platform, produced));
+            for (var run : List.of(
+                    new Run("exactly_once_v2, commit 100 ms", "exactly_once_v2", 100),
+                    new Run("exactly_once_v2, commit 1 s", "exactly_once_v2", 1_000),
+                    new Run("at_least_once, commit 1 s", "at_least_once", 1_000))) {
+                row(run.name(), produced, process(platform, run, data));
+            }
+            return 0;
+        }
+    }
+
+    private record Run(String name, String guarantee, long commitMs) {}
+
+    private long produce(EmbeddedPlatform platform) {
+        KafkaAvroSerializer values = new KafkaAvroSerializer();
+        values.configure(Map.of("schema.registry.url", platform.schemaRegistryUrl()), false);
+        CallEventsGenerator generator = new CallEventsGenerator();
+        long count = 0;
+        long started = System.nanoTime();
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        platform.bootstrapServers(),
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        20,
+                        ProducerConfig.BATCH_SIZE_CONFIG,
+                        256 * 1024),
+                new StringSerializer(),
+                values)) {
+            for (long call = 0; count < events; call++) {
+                for (CallEvent event : generator.call(call)) {
+                    producer.send(new ProducerRecord<>(Topics.CALL_EVENTS, CallEventsGenerator.key(event), event));
+                    count++;
+                }
+                if (call % 100_000 == 0 && call > 0) {
+                    System.out.printf("  generated %,d events%n", count);
+                }
+            }
+        }
+        System.out.printf("  generated %,d events in %.1f s%n", count, (System.nanoTime() - started) / 1e9);
+        return count;
+    }
+
+    private Duration consumeOnly(EmbeddedPlatform platform, long expected) {
+        KafkaAvroDeserializer values = new KafkaAvroDeserializer();
+        values.configure(
+                Map.of("schema.registry.url", platform.schemaRegistryUrl(), "specific.avro.reader", true), false);
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "plain-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        long started = System.nanoTime();
+        long read = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.CALL_EVENTS));
+            while (read < expected) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    values.deserialize(record.topic(), record.value());
+                    read++;
+                }
+            }
+        }
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    private Duration process(EmbeddedPlatform platform, Run run, Path data) throws Exception {
+        String applicationId = "bench-" + UUID.randomUUID();
+        ProcessorSettings settings = new ProcessorSettings(
+                platform.bootstrapServers(),
+                platform.schemaRegistryUrl(),
+                applicationId,
+                data.resolve(applicationId),
+                run.guarantee(),
+                Duration.ofMillis(run.commitMs()),
+                1,
+                Duration.ofMinutes(10),
+                Duration.ofDays(1));
+        long started = System.nanoTime();
+        try (CallProcessor processor = CallProcessor.start(settings, Duration.ofMinutes(2));
+                Admin admin = Admin.create(Map.of("bootstrap.servers", platform.bootstrapServers()))) {
+            Map<TopicPartition, Long> ends = endOffsets(admin);
+            while (!caughtUp(admin, applicationId, ends)) {
+                if (processor.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR) {
+                    throw new IllegalStateException("the processor failed during " + run.name());
+                }
+                Thread.sleep(250);
+            }
+            return Duration.ofNanos(System.nanoTime() - started);
+        }
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin) throws Exception {
+        var partitions = admin.describeTopics(List.of(Topics.CALL_EVENTS))
+                .allTopicNames()
+                .get()
+                .get(Topics.CALL_EVENTS)
+                .partitions();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        partitions.forEach(p -> latest.put(new TopicPartition(Topics.CALL_EVENTS, p.partition()), OffsetSpec.latest()));
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(latest).all().get().forEach((partition, info) -> ends.put(partition, info.offset()));
+        return ends;
+    }
+
+    private static boolean caughtUp(Admin admin, String group, Map<TopicPartition, Long> ends) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get();
+        return ends.entrySet().stream().allMatch(end -> {
+            OffsetAndMetadata offset = committed.get(end.getKey());
+            return offset != null && offset.offset() >= end.getValue();
+        });
+    }
+
+    private static void row(String name, long count, Duration elapsed) {
+        System.out.printf(
+                "%-34s %10d %9.1f %12.0f%n",
+                name, count, elapsed.toMillis() / 1000.0, count / (elapsed.toNanos() / 1e9));
+    }
+}
