@@ -1,14 +1,15 @@
 package io.callstream.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.callstream.platform.EmbeddedPlatform.Settings;
 import io.callstream.registry.client.RegistryClientConfig;
 import io.callstream.registry.client.RestSchemaRegistryClient;
-import io.callstream.registry.serde.KafkaAvroDeserializer;
 import io.callstream.schema.Call;
 import io.callstream.schema.CallOutcome;
 import io.callstream.schema.Topics;
+import io.callstream.testkit.TopicReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,11 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,31 +63,21 @@ class EmbeddedPlatformIT {
                 .anySatisfy(line -> assertThat(line).startsWith("Processor running in "));
     }
 
+    /** The first call on {@code calls}, read committed, waiting up to a minute for it. */
     private static Call firstCall(EmbeddedPlatform platform) {
-        KafkaAvroDeserializer values = new KafkaAvroDeserializer();
-        values.configure(
-                Map.of("schema.registry.url", platform.schemaRegistryUrl(), "specific.avro.reader", true), false);
-        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        platform.bootstrapServers(),
-                        ConsumerConfig.GROUP_ID_CONFIG,
-                        "it-" + UUID.randomUUID(),
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                        "earliest",
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                        "read_committed"),
-                new StringDeserializer(),
-                values)) {
-            consumer.subscribe(List.of(Topics.CALLS));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    return (Call) record.value();
-                }
-            }
-            throw new AssertionError("no call on " + Topics.CALLS + " within 60 s");
-        }
+        return await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> TopicReader.readAll(
+                                        platform.bootstrapServers(),
+                                        platform.schemaRegistryUrl(),
+                                        Topics.CALLS,
+                                        Duration.ofMillis(500),
+                                        true)
+                                .stream()
+                                .map(record -> (Call) record.value())
+                                .findFirst(),
+                        java.util.Optional::isPresent)
+                .orElseThrow();
     }
 
     private static int post(EmbeddedPlatform platform, String path, String body) throws Exception {

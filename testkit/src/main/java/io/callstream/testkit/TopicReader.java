@@ -5,40 +5,50 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads what integration tests wrote: string keys, Avro values as their generated classes. */
+/**
+ * Reads what integration tests wrote: string keys, Avro values as their generated classes. Reads
+ * by assigning every partition (no consumer group), so there is no group join to wait for.
+ */
 public final class TopicReader {
 
     private TopicReader() {}
 
+    /** Every record of {@code topic}, read until {@code quiet} passes with no new record. */
+    public static List<ConsumerRecord<String, Object>> readAll(TestPlatform platform, String topic, Duration quiet) {
+        return readAll(platform.bootstrapServers(), platform.schemaRegistryUrl(), topic, quiet, false);
+    }
+
     /**
      * Every record of {@code topic} from the beginning, read until {@code quiet} passes with no new
-     * record (at least {@code quiet} in all).
+     * record; with {@code committedOnly}, as a {@code read_committed} consumer sees it.
      */
-    public static List<ConsumerRecord<String, Object>> readAll(TestPlatform platform, String topic, Duration quiet) {
+    public static List<ConsumerRecord<String, Object>> readAll(
+            String bootstrapServers, String registryUrl, String topic, Duration quiet, boolean committedOnly) {
         KafkaAvroDeserializer values = new KafkaAvroDeserializer();
-        values.configure(
-                Map.of("schema.registry.url", platform.schemaRegistryUrl(), "specific.avro.reader", true), false);
+        values.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
         try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(
                 Map.of(
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        platform.bootstrapServers(),
-                        ConsumerConfig.GROUP_ID_CONFIG,
-                        "reader-" + UUID.randomUUID(),
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                        "earliest"),
+                        bootstrapServers,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        committedOnly ? "read_committed" : "read_uncommitted"),
                 new StringDeserializer(),
                 values)) {
-            consumer.subscribe(List.of(topic));
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
             List<ConsumerRecord<String, Object>> records = new ArrayList<>();
             long quietUntil = System.nanoTime() + quiet.toNanos();
             while (System.nanoTime() < quietUntil) {
-                var batch = consumer.poll(Duration.ofMillis(200));
+                var batch = consumer.poll(Duration.ofMillis(100));
                 if (!batch.isEmpty()) {
                     batch.forEach(records::add);
                     quietUntil = System.nanoTime() + quiet.toNanos();
