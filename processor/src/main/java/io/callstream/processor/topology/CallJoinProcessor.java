@@ -136,7 +136,7 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
         if (previous != null && sameResult(previous, call)) {
             return previous;
         }
-        context.forward(new Record<>(key, call, now), CallTopology.CALLS_SINK);
+        context.forward(new Record<>(key, call, now));
         return call;
     }
 
@@ -202,7 +202,6 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
                 .setOriginalKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
                 .setOriginalBytes(record.value() == null ? null : ByteBuffer.wrap(record.value()))
                 .build();
-        context.forward(
-                new Record<>(letter.getDeadLetterId(), letter, record.timestamp()), CallTopology.DEAD_LETTERS_SINK);
+        context.forward(new Record<>(letter.getDeadLetterId(), letter, record.timestamp()));
     }
 }

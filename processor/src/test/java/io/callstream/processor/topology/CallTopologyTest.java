@@ -10,6 +10,7 @@ import io.callstream.registry.serde.KafkaAvroSerializer;
 import io.callstream.schema.Call;
 import io.callstream.schema.CallEvent;
 import io.callstream.schema.CallEventType;
+import io.callstream.schema.CallKpi;
 import io.callstream.schema.CallOutcome;
 import io.callstream.schema.DeadLetter;
 import io.callstream.schema.FailureCategory;
@@ -52,6 +53,7 @@ class CallTopologyTest {
     TestInputTopic<byte[], byte[]> events;
     TestOutputTopic<String, Object> calls;
     TestOutputTopic<String, Object> deadLetters;
+    TestOutputTopic<String, Object> kpis;
     KafkaAvroSerializer serializer;
 
     @BeforeEach
@@ -75,6 +77,7 @@ class CallTopologyTest {
         values.configure(Map.of("schema.registry.url", "mock://" + scope, "specific.avro.reader", true), false);
         calls = driver.createOutputTopic(Topics.CALLS, new StringDeserializer(), values);
         deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new StringDeserializer(), values);
+        kpis = driver.createOutputTopic(Topics.CALL_KPIS, new StringDeserializer(), values);
     }
 
     @AfterEach
@@ -223,6 +226,48 @@ class CallTopologyTest {
                 .all()) {
             assertThat(remaining.hasNext()).isFalse();
         }
+    }
+
+    @Test
+    void shouldKeepMinuteKpisOfTheLatestVersionOfEachCall() {
+        pipe(List.of(ucpaasHangup("u-k1", 60)));
+        pipe(List.of(event("u-k2", "ucpaas", Leg.A, CallEventType.DIALING, START)
+                .setDialTime(START)
+                .build()));
+        driver.advanceWallClockTime(FINALISE_AFTER.plusSeconds(20));
+        CallKpi expired = latestKpis().get("t-1:ucpaas:" + START.toEpochMilli());
+        assertThat(expired.getAttempts()).isEqualTo(2);
+        assertThat(expired.getAnswered()).isEqualTo(1);
+        assertThat(expired.getFailures())
+                .extracting(count -> count.getCategory())
+                .containsExactly(FailureCategory.UNKNOWN);
+
+        pipe(List.of(ucpaasHangup("u-k2", 60)));
+
+        CallKpi corrected = latestKpis().get("t-1:ucpaas:" + START.toEpochMilli());
+        assertThat(corrected.getWindowStart()).isEqualTo(START);
+        assertThat(corrected.getAttempts()).isEqualTo(2);
+        assertThat(corrected.getAnswered()).isEqualTo(2);
+        assertThat(corrected.getAsr()).isEqualTo(1.0);
+        assertThat(corrected.getFailures()).isEmpty();
+        assertThat(corrected.getTalkSeconds()).isEqualTo(120);
+        assertThat(corrected.getBilledSeconds()).isEqualTo(120);
+    }
+
+    /** The latest emission of each KPI window, by key. */
+    private Map<String, CallKpi> latestKpis() {
+        Map<String, CallKpi> latest = new java.util.HashMap<>();
+        kpis.readKeyValuesToList().forEach(update -> latest.put(update.key, (CallKpi) update.value));
+        return latest;
+    }
+
+    private static CallEvent ucpaasHangup(String callId, int talk) {
+        return event(callId, "ucpaas", Leg.B, CallEventType.CALL_RECORD, START.plusSeconds(30 + talk))
+                .setAnswerTime(START.plusSeconds(30))
+                .setEndTime(START.plusSeconds(30 + talk))
+                .setStateCode("0")
+                .setStateSource("reason")
+                .build();
     }
 
     private void restart() {

@@ -1,0 +1,136 @@
+package io.callstream.processor.domain;
+
+import io.callstream.schema.Call;
+import io.callstream.schema.CallKpi;
+import io.callstream.schema.CallLeg;
+import io.callstream.schema.CallOutcome;
+import io.callstream.schema.CategoryCount;
+import io.callstream.schema.FailureCategory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Per tenant, vendor and one-minute window of call start (event time): attempts, answered, ASR,
+ * NER (answered plus user-side failures), ACD, post-dial delay, talk and billed seconds, and calls
+ * per failure category. {@link #add} and {@link #subtract} take a call's whole contribution, so a
+ * corrected version replaces the old one instead of counting twice.
+ */
+public final class KpiWindows {
+
+    public static final Duration WINDOW = Duration.ofMinutes(1);
+    /** Failures on the user's side still count as effective network behaviour (NER). */
+    static final Set<FailureCategory> USER_SIDE =
+            Set.of(FailureCategory.BUSY, FailureCategory.NO_ANSWER, FailureCategory.REJECTED);
+
+    private KpiWindows() {}
+
+    /** The window a call belongs to: the minute its start falls in (its end, if the start is unknown). */
+    public static Instant windowStart(Call call) {
+        Instant time = call.getStartTime() != null
+                ? call.getStartTime()
+                : call.getEndTime() != null ? call.getEndTime() : call.getFinalisedAt();
+        long millis = WINDOW.toMillis();
+        return Instant.ofEpochMilli(Math.floorDiv(time.toEpochMilli(), millis) * millis);
+    }
+
+    /** The key of a call's window: {@code tenant:vendor:windowStartMillis}. */
+    public static String key(Call call) {
+        return call.getTenantId() + ":" + call.getVendor() + ":"
+                + windowStart(call).toEpochMilli();
+    }
+
+    /** An empty window for this call's tenant, vendor and minute. */
+    public static CallKpi empty(Call call) {
+        Instant start = windowStart(call);
+        return CallKpi.newBuilder()
+                .setTenantId(call.getTenantId())
+                .setVendor(call.getVendor())
+                .setWindowStart(start)
+                .setWindowEnd(start.plus(WINDOW))
+                .setAttempts(0)
+                .setAnswered(0)
+                .setNetworkEffective(0)
+                .setAsr(0)
+                .setNer(0)
+                .setTalkSeconds(0)
+                .setBilledSeconds(0)
+                .setFailures(List.of())
+                .setEmittedAt(call.getFinalisedAt())
+                .build();
+    }
+
+    public static CallKpi add(CallKpi window, Call call) {
+        return apply(window, call, 1);
+    }
+
+    public static CallKpi subtract(CallKpi window, Call call) {
+        return apply(window, call, -1);
+    }
+
+    private static CallKpi apply(CallKpi window, Call call, int sign) {
+        boolean answered = call.getOutcome() == CallOutcome.CONNECTED;
+        boolean effective = answered || USER_SIDE.contains(call.getFailureCategory());
+        long pdd = postDialDelayMillis(call);
+        long attempts = window.getAttempts() + sign;
+        long answeredCount = window.getAnswered() + (answered ? sign : 0);
+        long effectiveCount = window.getNetworkEffective() + (effective ? sign : 0);
+        long talk = window.getTalkSeconds() + (long) sign * call.getTalkSeconds();
+        long pddSamples = window.getPostDialDelaySamples() + (pdd >= 0 ? sign : 0);
+        long pddTotal = window.getPostDialDelayTotalMillis() + (pdd >= 0 ? sign * pdd : 0);
+        Instant emitted = sign > 0 && call.getFinalisedAt().isAfter(window.getEmittedAt())
+                ? call.getFinalisedAt()
+                : window.getEmittedAt();
+        return CallKpi.newBuilder(window)
+                .setAttempts(attempts)
+                .setAnswered(answeredCount)
+                .setNetworkEffective(effectiveCount)
+                .setAsr(ratio(answeredCount, attempts))
+                .setNer(ratio(effectiveCount, attempts))
+                .setAcdSeconds(answeredCount > 0 ? (double) talk / answeredCount : null)
+                .setPostDialDelaySamples(pddSamples)
+                .setPostDialDelayTotalMillis(pddTotal)
+                .setAvgPostDialDelayMillis(pddSamples > 0 ? (double) pddTotal / pddSamples : null)
+                .setTalkSeconds(talk)
+                .setBilledSeconds(window.getBilledSeconds() + (long) sign * call.getBilledSeconds())
+                .setFailures(failures(window.getFailures(), call.getFailureCategory(), sign))
+                .setEmittedAt(emitted)
+                .build();
+    }
+
+    /** Dial to ring of the called leg if known, else of the calling leg; -1 when neither is. */
+    static long postDialDelayMillis(Call call) {
+        for (CallLeg leg : new CallLeg[] {call.getLegB(), call.getLegA()}) {
+            if (leg != null
+                    && leg.getDialTime() != null
+                    && leg.getRingTime() != null
+                    && !leg.getRingTime().isBefore(leg.getDialTime())) {
+                return Duration.between(leg.getDialTime(), leg.getRingTime()).toMillis();
+            }
+        }
+        return -1;
+    }
+
+    private static List<CategoryCount> failures(List<CategoryCount> counts, FailureCategory category, int sign) {
+        Map<FailureCategory, Long> byCategory = new EnumMap<>(FailureCategory.class);
+        counts.forEach(count -> byCategory.put(count.getCategory(), count.getCount()));
+        if (category != FailureCategory.NONE) {
+            byCategory.merge(category, (long) sign, Long::sum);
+        }
+        List<CategoryCount> result = new ArrayList<>();
+        byCategory.forEach((key, value) -> {
+            if (value != 0) {
+                result.add(new CategoryCount(key, value));
+            }
+        });
+        return result;
+    }
+
+    private static double ratio(long part, long whole) {
+        return whole <= 0 ? 0 : (double) part / whole;
+    }
+}
