@@ -33,8 +33,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  *   call-events ─▶ join-calls (call-state, call-deadlines) ─┬─▶ calls
- *                                                         ├─▶ dead-letters
- *                                                         └─▶ latest-calls (table) ─▶ by minute ─▶ call-kpis
+ *                                                         └─▶ dead-letters
+ *   calls ─▶ latest-calls (table) ─▶ by tenant, vendor, minute ─▶ call-kpis
  * </pre>
  *
  * KPIs aggregate the latest version of each call: when a call is corrected, the table hands the
@@ -79,13 +79,20 @@ public final class CallTopology {
                         Topics.DEAD_LETTERS,
                         Produced.with(Serdes.String(), serde(DeadLetter.class, settings))
                                 .withName("dead-letters-sink"));
-        kpis(calls, settings);
+        kpis(builder, settings);
         return builder.build();
     }
 
-    private static void kpis(KStream<String, Call> calls, TopologySettings settings) {
-        calls.toTable(
-                        Named.as("latest-calls"),
+    /**
+     * KPIs read the calls topic back as a table: it is already keyed by call, so the table needs
+     * no repartition (a table built from the join's stream would, as Streams must assume the
+     * processor changed keys).
+     */
+    private static void kpis(StreamsBuilder builder, TopologySettings settings) {
+        builder.table(
+                        Topics.CALLS,
+                        Consumed.with(Serdes.String(), serde(Call.class, settings))
+                                .withName("calls-source"),
                         Materialized.<String, Call, KeyValueStore<Bytes, byte[]>>as(LATEST_CALLS_STORE)
                                 .withKeySerde(Serdes.String())
                                 .withValueSerde(serde(Call.class, settings)))
