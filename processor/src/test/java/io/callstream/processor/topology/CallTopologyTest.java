@@ -49,6 +49,10 @@ class CallTopologyTest {
 
     final String scope = "topology-" + UUID.randomUUID();
     final Map<String, Object> serdeConfig = Map.of("schema.registry.url", "mock://" + scope);
+
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path stateDir;
+
     TopologyTestDriver driver;
     TestInputTopic<byte[], byte[]> events;
     TestOutputTopic<String, Object> calls;
@@ -69,6 +73,7 @@ class CallTopologyTest {
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "callstream-processor-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(CallTopology.build(settings), config, START);
         serializer = new KafkaAvroSerializer();
         serializer.configure(serdeConfig, false);
