@@ -13,8 +13,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -103,15 +101,8 @@ public final class BenchCommand {
 
         private static long endOffset(EmbeddedPlatform platform, String topic) throws Exception {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", platform.bootstrapServers()))) {
-                var partitions = admin.describeTopics(List.of(topic))
-                        .allTopicNames()
-                        .get()
-                        .get(topic)
-                        .partitions();
-                Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-                partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-                return admin.listOffsets(latest).all().get().values().stream()
-                        .mapToLong(info -> info.offset())
+                return EndOffsets.of(admin, topic).values().stream()
+                        .mapToLong(Long::longValue)
                         .sum();
             }
         }

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -135,7 +134,7 @@ final class ProcessorBenchmark implements Callable<Integer> {
         long started = System.nanoTime();
         try (CallProcessor processor = CallProcessor.start(settings, Duration.ofMinutes(2));
                 Admin admin = Admin.create(Map.of("bootstrap.servers", platform.bootstrapServers()))) {
-            Map<TopicPartition, Long> ends = endOffsets(admin);
+            Map<TopicPartition, Long> ends = EndOffsets.of(admin, Topics.CALL_EVENTS);
             while (!caughtUp(admin, applicationId, ends)) {
                 if (processor.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR) {
                     throw new IllegalStateException("the processor failed during " + run.name());
@@ -144,19 +143,6 @@ final class ProcessorBenchmark implements Callable<Integer> {
             }
             return Duration.ofNanos(System.nanoTime() - started);
         }
-    }
-
-    private static Map<TopicPartition, Long> endOffsets(Admin admin) throws Exception {
-        var partitions = admin.describeTopics(List.of(Topics.CALL_EVENTS))
-                .allTopicNames()
-                .get()
-                .get(Topics.CALL_EVENTS)
-                .partitions();
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        partitions.forEach(p -> latest.put(new TopicPartition(Topics.CALL_EVENTS, p.partition()), OffsetSpec.latest()));
-        Map<TopicPartition, Long> ends = new HashMap<>();
-        admin.listOffsets(latest).all().get().forEach((partition, info) -> ends.put(partition, info.offset()));
-        return ends;
     }
 
     private static boolean caughtUp(Admin admin, String group, Map<TopicPartition, Long> ends) throws Exception {

@@ -1,14 +1,11 @@
 package io.callstream.processor;
 
-import io.callstream.processor.domain.CodeTable;
-import io.callstream.processor.domain.TariffTable;
 import io.callstream.processor.topology.CallTopology;
 import io.callstream.processor.topology.TopologySettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -44,14 +41,7 @@ public final class CallProcessor implements AutoCloseable {
     /** Starts the application and waits until it is running (its source topics must exist). */
     public static CallProcessor start(ProcessorSettings settings, Duration timeout) {
         Map<String, Object> serdes = Map.of("schema.registry.url", settings.schemaRegistryUrl());
-        TopologySettings topology = new TopologySettings(
-                serdes,
-                CodeTable.bundled(),
-                TariffTable.empty(),
-                Set.copyOf(CodeTable.BUNDLED_VENDORS),
-                settings.finaliseAfter(),
-                settings.retainFor(),
-                Duration.ofSeconds(10));
+        TopologySettings topology = TopologySettings.bundled(serdes, settings.finaliseAfter(), settings.retainFor());
         KafkaStreams streams = new KafkaStreams(CallTopology.build(topology), streamsConfig(settings));
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {

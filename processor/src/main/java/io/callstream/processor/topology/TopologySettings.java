@@ -36,15 +36,19 @@ public record TopologySettings(
         }
     }
 
-    /** Bundled code tables, no tariffs, finalise after 10 minutes, retain for 1 day, scan every 10 s. */
-    public static TopologySettings defaults(Map<String, Object> serdeConfig) {
+    /**
+     * The bundled code tables and vendors, no tariffs (the default tariff), and a 10 s scan for due
+     * calls.
+     */
+    public static TopologySettings bundled(
+            Map<String, Object> serdeConfig, Duration finaliseAfter, Duration retainFor) {
         return new TopologySettings(
                 serdeConfig,
                 CodeTable.bundled(),
                 TariffTable.empty(),
                 Set.copyOf(CodeTable.BUNDLED_VENDORS),
-                Duration.ofMinutes(10),
-                Duration.ofDays(1),
+                finaliseAfter,
+                retainFor,
                 Duration.ofSeconds(10));
     }
 }
