@@ -44,6 +44,13 @@ final class ProcessorBenchmark implements Callable<Integer> {
             description = "Call events to generate (default ${DEFAULT-VALUE}).")
     long events;
 
+    @Option(
+            names = "--runs",
+            split = ",",
+            defaultValue = "eos-100ms,eos-1s,alos-1s",
+            description = "Which runs, in order (default ${DEFAULT-VALUE}).")
+    List<String> runs;
+
     @Override
     public Integer call() throws Exception {
         Path data = Files.createTempDirectory("callstream-bench-");
@@ -53,10 +60,15 @@ final class ProcessorBenchmark implements Callable<Integer> {
             System.out.printf("%d call events on %s%n%n", produced, Topics.CALL_EVENTS);
             System.out.printf("%-34s %10s %9s %12s%n", "run", "events", "seconds", "events/s");
             row("plain consumer (read + decode)", produced, consumeOnly(platform, produced));
-            for (var run : List.of(
-                    new Run("exactly_once_v2, commit 100 ms", "exactly_once_v2", 100),
-                    new Run("exactly_once_v2, commit 1 s", "exactly_once_v2", 1_000),
-                    new Run("at_least_once, commit 1 s", "at_least_once", 1_000))) {
+            Map<String, Run> known = Map.of(
+                    "eos-100ms", new Run("exactly_once_v2, commit 100 ms", "exactly_once_v2", 100),
+                    "eos-1s", new Run("exactly_once_v2, commit 1 s", "exactly_once_v2", 1_000),
+                    "alos-1s", new Run("at_least_once, commit 1 s", "at_least_once", 1_000));
+            for (String name : runs) {
+                Run run = known.get(name);
+                if (run == null) {
+                    throw new IllegalArgumentException("unknown run '" + name + "'; known: " + known.keySet());
+                }
                 row(run.name(), produced, process(platform, run, data));
             }
             return 0;
@@ -121,16 +133,13 @@ final class ProcessorBenchmark implements Callable<Integer> {
 
     private Duration process(EmbeddedPlatform platform, Run run, Path data) throws Exception {
         String applicationId = "bench-" + UUID.randomUUID();
-        ProcessorSettings settings = new ProcessorSettings(
-                platform.bootstrapServers(),
-                platform.schemaRegistryUrl(),
-                applicationId,
-                data.resolve(applicationId),
-                run.guarantee(),
-                Duration.ofMillis(run.commitMs()),
-                1,
-                Duration.ofMinutes(10),
-                Duration.ofDays(1));
+        ProcessorSettings settings = ProcessorSettings.fromEnvironment(Map.of(
+                "CALLSTREAM_PROCESSOR_BOOTSTRAP_SERVERS", platform.bootstrapServers(),
+                "CALLSTREAM_PROCESSOR_SCHEMA_REGISTRY_URL", platform.schemaRegistryUrl(),
+                "CALLSTREAM_PROCESSOR_APPLICATION_ID", applicationId,
+                "CALLSTREAM_PROCESSOR_STATE_DIR", data.resolve(applicationId).toString(),
+                "CALLSTREAM_PROCESSOR_PROCESSING_GUARANTEE", run.guarantee(),
+                "CALLSTREAM_PROCESSOR_COMMIT_INTERVAL_MS", String.valueOf(run.commitMs())));
         long started = System.nanoTime();
         try (CallProcessor processor = CallProcessor.start(settings, Duration.ofMinutes(2));
                 Admin admin = Admin.create(Map.of("bootstrap.servers", platform.bootstrapServers()))) {

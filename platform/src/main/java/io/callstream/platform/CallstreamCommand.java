@@ -1,7 +1,17 @@
 package io.callstream.platform;
 
 import io.callstream.platform.EmbeddedPlatform.Settings;
+import io.callstream.processor.ReferenceDataLoader;
+import io.callstream.processor.domain.CodeRule;
+import io.callstream.processor.domain.CodeTable;
+import io.callstream.processor.domain.TariffTable;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -14,11 +24,69 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "callstream 0.1.0-SNAPSHOT",
         description = "Runs callstream on this machine.",
-        subcommands = {CallstreamCommand.Up.class})
+        subcommands = {CallstreamCommand.Up.class, CallstreamCommand.Reference.class})
 public final class CallstreamCommand {
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new CallstreamCommand()).execute(args));
+    }
+
+    /** Loads corrected code tables or tariffs into a running platform's reference topics. */
+    @Command(
+            name = "reference",
+            mixinStandardHelpOptions = true,
+            description = "Loads code tables and tariffs into the compacted code-mappings and tariffs topics;"
+                    + " the processor applies them to the next event, without a restart. A file replaces"
+                    + " its whole table (the vendor's code table, or all tariffs): rows it no longer has are"
+                    + " removed, unchanged rows are not republished.")
+    static final class Reference implements Callable<Integer> {
+
+        @Option(
+                names = "--bootstrap-servers",
+                defaultValue = "127.0.0.1:9092",
+                description = "Kafka (default: ${DEFAULT-VALUE}).")
+        String bootstrapServers;
+
+        @Option(
+                names = "--schema-registry-url",
+                defaultValue = "http://127.0.0.1:8081",
+                description = "Schema registry (default: ${DEFAULT-VALUE}).")
+        String schemaRegistryUrl;
+
+        @Option(
+                names = "--codes",
+                paramLabel = "VENDOR=FILE",
+                description = "A vendor's code table (CSV: field,pattern,answered,unanswered,meaning;"
+                        + " see processor/src/main/resources/code-tables/). Repeatable.")
+        Map<String, Path> codes = new LinkedHashMap<>();
+
+        @Option(
+                names = "--tariffs",
+                paramLabel = "FILE",
+                description = "All tariffs (CSV; see processor/src/main/resources/tariffs/tariffs.csv).")
+        Path tariffs;
+
+        @Override
+        public Integer call() throws IOException {
+            if (codes.isEmpty() && tariffs == null) {
+                throw new CommandLine.ParameterException(
+                        new CommandLine(this), "Nothing to load: give --codes VENDOR=FILE and/or --tariffs FILE");
+            }
+            ReferenceDataLoader loader =
+                    new ReferenceDataLoader(bootstrapServers, Map.of("schema.registry.url", schemaRegistryUrl));
+            loader.ensureTopics(1);
+            if (!codes.isEmpty()) {
+                List<CodeRule> rules = new ArrayList<>();
+                for (Map.Entry<String, Path> table : codes.entrySet()) {
+                    rules.addAll(CodeTable.parse(table.getKey(), Files.readString(table.getValue())));
+                }
+                System.out.println(loader.loadCodes(rules, codes.keySet()));
+            }
+            if (tariffs != null) {
+                System.out.println(loader.loadTariffs(TariffTable.parse(Files.readString(tariffs))));
+            }
+            return 0;
+        }
     }
 
     /** Starts the embedded platform and runs it until Ctrl-C. */

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -94,19 +95,15 @@ public final class EmbeddedPlatform implements AutoCloseable {
         Instant begin = Instant.now();
         progress.accept("Starting the processor (exactly-once, state in "
                 + settings.dataDirectory().resolve("processor") + ") ...");
-        ProcessorSettings defaults = ProcessorSettings.fromEnvironment(Map.of());
-        processor = CallProcessor.start(
-                new ProcessorSettings(
-                        broker.bootstrapServers(),
-                        registry.url(),
-                        defaults.applicationId(),
-                        settings.dataDirectory().resolve("processor"),
-                        defaults.processingGuarantee(),
-                        defaults.commitInterval(),
-                        1,
-                        defaults.finaliseAfter(),
-                        defaults.retainFor()),
-                Duration.ofMinutes(2));
+        // The user's CALLSTREAM_PROCESSOR_* variables apply, but not to what the platform decides.
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        environment.put("CALLSTREAM_PROCESSOR_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        environment.put("CALLSTREAM_PROCESSOR_SCHEMA_REGISTRY_URL", registry.url());
+        environment.put(
+                "CALLSTREAM_PROCESSOR_STATE_DIR",
+                settings.dataDirectory().resolve("processor").toString());
+        environment.put("CALLSTREAM_PROCESSOR_REPLICATION_FACTOR", "1");
+        processor = CallProcessor.start(ProcessorSettings.fromEnvironment(environment), Duration.ofMinutes(2));
         started.add(processor);
         progress.accept("Processor running in " + millisSince(begin) + " ms");
     }

@@ -1,11 +1,13 @@
 package io.callstream.processor;
 
+import io.callstream.processor.domain.CodeTable;
 import io.callstream.processor.topology.CallTopology;
 import io.callstream.processor.topology.TopologySettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -41,7 +43,16 @@ public final class CallProcessor implements AutoCloseable {
     /** Starts the application and waits until it is running (its source topics must exist). */
     public static CallProcessor start(ProcessorSettings settings, Duration timeout) {
         Map<String, Object> serdes = Map.of("schema.registry.url", settings.schemaRegistryUrl());
-        TopologySettings topology = TopologySettings.bundled(serdes, settings.finaliseAfter(), settings.retainFor());
+        ReferenceDataLoader reference = new ReferenceDataLoader(settings.bootstrapServers(), serdes);
+        reference.ensureTopics(settings.replicationFactor());
+        reference.seedIfEmpty().forEach(summary -> log.info("Seeded the shipped reference data: {}", summary));
+        TopologySettings topology = new TopologySettings(
+                serdes,
+                Set.copyOf(CodeTable.BUNDLED_VENDORS),
+                settings.finaliseAfter(),
+                settings.retainFor(),
+                Duration.ofSeconds(10),
+                settings.alerts());
         KafkaStreams streams = new KafkaStreams(CallTopology.build(topology), streamsConfig(settings));
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
@@ -82,6 +93,7 @@ public final class CallProcessor implements AutoCloseable {
                 StreamsConfig.STATE_DIR_CONFIG,
                 settings.stateDirectory().toAbsolutePath().toString());
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.replicationFactor());
+        config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         return config;
     }

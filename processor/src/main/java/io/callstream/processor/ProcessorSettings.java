@@ -1,8 +1,12 @@
 package io.callstream.processor;
 
+import io.callstream.processor.domain.AlertPolicy;
+import io.callstream.schema.FailureCategory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * How the processor runs. {@link #fromEnvironment} reads {@code CALLSTREAM_PROCESSOR_*} variables
@@ -15,9 +19,16 @@ import java.util.Map;
  * @param stateDirectory {@code STATE_DIR} (./data/processor)
  * @param processingGuarantee {@code PROCESSING_GUARANTEE} (exactly_once_v2)
  * @param commitInterval {@code COMMIT_INTERVAL_MS} (100)
+ * @param streamThreads {@code STREAM_THREADS} (2): threads processing tasks in this instance
  * @param replicationFactor {@code REPLICATION_FACTOR} of internal topics (1; 3 on a cluster)
  * @param finaliseAfter {@code FINALISE_AFTER_SECONDS} (600): calls without terminal information
  * @param retainFor {@code RETAIN_FOR_SECONDS} (86400): finished calls kept for late information
+ * @param alerts failure-rate alerts: {@code ALERT_WINDOW_MINUTES} (5), {@code
+ *     ALERT_BASELINE_MINUTES} (60), {@code ALERT_RAISE_RATE} (0.30), {@code ALERT_CLEAR_RATE}
+ *     (0.20), {@code ALERT_BASELINE_FACTOR} (2.0), {@code ALERT_MIN_ATTEMPTS} (20), {@code
+ *     ALERT_COOLDOWN_MINUTES} (10), {@code ALERT_CATEGORIES} (comma-separated failure categories
+ *     counted as failures; default: all but NONE and the user-side CANCELLED, NO_ANSWER, BUSY,
+ *     REJECTED)
  */
 public record ProcessorSettings(
         String bootstrapServers,
@@ -26,9 +37,11 @@ public record ProcessorSettings(
         Path stateDirectory,
         String processingGuarantee,
         Duration commitInterval,
+        int streamThreads,
         int replicationFactor,
         Duration finaliseAfter,
-        Duration retainFor) {
+        Duration retainFor,
+        AlertPolicy alerts) {
 
     public static ProcessorSettings fromEnvironment(Map<String, String> env) {
         return new ProcessorSettings(
@@ -38,9 +51,34 @@ public record ProcessorSettings(
                 Path.of(get(env, "STATE_DIR", "data/processor")),
                 get(env, "PROCESSING_GUARANTEE", "exactly_once_v2"),
                 Duration.ofMillis(Long.parseLong(get(env, "COMMIT_INTERVAL_MS", "100"))),
+                Integer.parseInt(get(env, "STREAM_THREADS", "2")),
                 Integer.parseInt(get(env, "REPLICATION_FACTOR", "1")),
                 Duration.ofSeconds(Long.parseLong(get(env, "FINALISE_AFTER_SECONDS", "600"))),
-                Duration.ofSeconds(Long.parseLong(get(env, "RETAIN_FOR_SECONDS", "86400"))));
+                Duration.ofSeconds(Long.parseLong(get(env, "RETAIN_FOR_SECONDS", "86400"))),
+                alertPolicy(env));
+    }
+
+    private static AlertPolicy alertPolicy(Map<String, String> env) {
+        AlertPolicy defaults = AlertPolicy.DEFAULT;
+        String categories = get(env, "ALERT_CATEGORIES", "");
+        return new AlertPolicy(
+                Duration.ofMinutes(Long.parseLong(
+                        get(env, "ALERT_WINDOW_MINUTES", "" + defaults.window().toMinutes()))),
+                Duration.ofMinutes(Long.parseLong(get(
+                        env,
+                        "ALERT_BASELINE_MINUTES",
+                        "" + defaults.baselineWindow().toMinutes()))),
+                Double.parseDouble(get(env, "ALERT_RAISE_RATE", "" + defaults.raiseRate())),
+                Double.parseDouble(get(env, "ALERT_CLEAR_RATE", "" + defaults.clearRate())),
+                Double.parseDouble(get(env, "ALERT_BASELINE_FACTOR", "" + defaults.baselineFactor())),
+                Long.parseLong(get(env, "ALERT_MIN_ATTEMPTS", "" + defaults.minAttempts())),
+                Duration.ofMinutes(Long.parseLong(get(
+                        env, "ALERT_COOLDOWN_MINUTES", "" + defaults.cooldown().toMinutes()))),
+                categories.isEmpty()
+                        ? defaults.counted()
+                        : Arrays.stream(categories.split(","))
+                                .map(name -> FailureCategory.valueOf(name.trim()))
+                                .collect(Collectors.toSet()));
     }
 
     private static String get(Map<String, String> env, String name, String fallback) {

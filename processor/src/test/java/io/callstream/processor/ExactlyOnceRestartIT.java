@@ -182,16 +182,12 @@ class ExactlyOnceRestartIT {
     }
 
     private ProcessorSettings settings(String applicationId, Path stateDir) {
-        return new ProcessorSettings(
-                platform.bootstrapServers(),
-                platform.schemaRegistryUrl(),
-                applicationId,
-                stateDir,
-                "exactly_once_v2",
-                Duration.ofMillis(100),
-                1,
-                Duration.ofMinutes(10),
-                Duration.ofDays(1));
+        return ProcessorSettings.fromEnvironment(Map.of(
+                "CALLSTREAM_PROCESSOR_BOOTSTRAP_SERVERS", platform.bootstrapServers(),
+                "CALLSTREAM_PROCESSOR_SCHEMA_REGISTRY_URL", platform.schemaRegistryUrl(),
+                "CALLSTREAM_PROCESSOR_APPLICATION_ID", applicationId,
+                "CALLSTREAM_PROCESSOR_STATE_DIR", stateDir.toString(),
+                "CALLSTREAM_PROCESSOR_PROCESSING_GUARANTEE", "exactly_once_v2"));
     }
 
     private void createTopics() throws Exception {

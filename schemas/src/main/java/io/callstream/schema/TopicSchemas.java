@@ -6,7 +6,7 @@ import org.apache.avro.Schema;
 /** The value schemas of callstream's topics: the contracts that must evolve compatibly. */
 public final class TopicSchemas {
 
-    /** Every top-level record written to a topic, the processor's changelog included. */
+    /** Every top-level record written to a topic, the processor's changelogs and reference data included. */
     public static final List<Schema> ALL = List.of(
             WebhookEnvelope.getClassSchema(),
             CallEvent.getClassSchema(),
@@ -14,7 +14,11 @@ public final class TopicSchemas {
             CallKpi.getClassSchema(),
             CallAlert.getClassSchema(),
             DeadLetter.getClassSchema(),
-            CallState.getClassSchema());
+            CallState.getClassSchema(),
+            AlertTrack.getClassSchema(),
+            KpiContribution.getClassSchema(),
+            CodeMapping.getClassSchema(),
+            TariffRule.getClassSchema());
 
     private TopicSchemas() {}
 }

@@ -21,6 +21,15 @@ public final class Topics {
     /** {@link DeadLetter}s: input that could not be processed, with its original bytes. */
     public static final String DEAD_LETTERS = "dead-letters";
 
+    /**
+     * {@link CodeMapping}s keyed {@code vendor|field|pattern}, compacted: the failure-category code
+     * tables, read by the processor as a global table.
+     */
+    public static final String CODE_MAPPINGS = "code-mappings";
+
+    /** {@link TariffRule}s keyed by tariff id, compacted: read by the processor as a global table. */
+    public static final String TARIFFS = "tariffs";
+
     private Topics() {}
 
     /** The key of every record about one call: all of a call's events land in one partition. */

@@ -1,5 +1,6 @@
 package io.callstream.processor.domain;
 
+import io.callstream.schema.BillingMode;
 import io.callstream.schema.Call;
 import io.callstream.schema.CallEvent;
 import io.callstream.schema.CallEventType;

@@ -1,5 +1,6 @@
 package io.callstream.processor.domain;
 
+import io.callstream.schema.CodeMapping;
 import io.callstream.schema.FailureCategory;
 
 /**
@@ -19,6 +20,35 @@ public record CodeRule(
         FailureCategory answered,
         FailureCategory unanswered,
         String meaning) {
+
+    /** The row's key on the {@code code-mappings} topic: {@code vendor|field|pattern}. */
+    public String key() {
+        return vendor + "|" + field + "|" + pattern;
+    }
+
+    /** The row as published on the {@code code-mappings} topic, at {@code position} in its table. */
+    public CodeMapping toMapping(int position) {
+        return CodeMapping.newBuilder()
+                .setVendor(vendor)
+                .setField(field)
+                .setPattern(pattern)
+                .setAnsweredCategory(answered)
+                .setUnansweredCategory(unanswered)
+                .setMeaning(meaning)
+                .setPosition(position)
+                .build();
+    }
+
+    /** The rule a published row describes. */
+    public static CodeRule of(CodeMapping mapping) {
+        return new CodeRule(
+                mapping.getVendor(),
+                mapping.getField(),
+                mapping.getPattern(),
+                mapping.getAnsweredCategory(),
+                mapping.getUnansweredCategory(),
+                mapping.getMeaning());
+    }
 
     boolean isKeyword() {
         return pattern.startsWith("~");

@@ -1,5 +1,6 @@
 package io.callstream.processor.domain;
 
+import io.callstream.schema.CodeMapping;
 import io.callstream.schema.FailureCategory;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -7,14 +8,17 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * Maps a leg's raw vendor state or cause to a {@link FailureCategory}. The tables are data (CSV
- * files, one per vendor, {@code field,pattern,answered,unanswered,meaning}), so an operator can
- * correct a mapping without a redeploy. An exact code match wins over keyword rules, which apply in
+ * files, one per vendor, {@code field,pattern,answered,unanswered,meaning}) published to the
+ * compacted {@code code-mappings} topic, which the processor reads as a global table: an operator
+ * corrects a mapping without a redeploy. An exact code match wins over keyword rules, which apply in
  * file order; with no match, an answered leg is NONE and an unanswered one UNKNOWN.
  */
 public final class CodeTable {
@@ -30,6 +34,22 @@ public final class CodeTable {
 
     /** The tables shipped with callstream. */
     public static CodeTable bundled() {
+        return new CodeTable(bundledRules());
+    }
+
+    /**
+     * The table published rows describe: each vendor's rows in their {@code position} order (the
+     * order of the file they were loaded from).
+     */
+    public static CodeTable of(Collection<CodeMapping> mappings) {
+        return new CodeTable(mappings.stream()
+                .sorted(Comparator.comparing(CodeMapping::getVendor).thenComparingInt(CodeMapping::getPosition))
+                .map(CodeRule::of)
+                .toList());
+    }
+
+    /** The rows of the tables shipped with callstream ({@code code-tables/<vendor>.csv}), in file order. */
+    public static List<CodeRule> bundledRules() {
         List<CodeRule> rules = new ArrayList<>();
         for (String vendor : BUNDLED_VENDORS) {
             try (InputStream in = CodeTable.class.getResourceAsStream("/code-tables/" + vendor + ".csv")) {
@@ -41,7 +61,7 @@ public final class CodeTable {
                 throw new UncheckedIOException(e);
             }
         }
-        return new CodeTable(rules);
+        return rules;
     }
 
     /**

@@ -6,6 +6,7 @@ import io.callstream.schema.CallLeg;
 import io.callstream.schema.CallOutcome;
 import io.callstream.schema.CategoryCount;
 import io.callstream.schema.FailureCategory;
+import io.callstream.schema.KpiContribution;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,18 +39,46 @@ public final class KpiWindows {
         return Instant.ofEpochMilli(Math.floorDiv(time.toEpochMilli(), millis) * millis);
     }
 
-    /** The key of a call's window: {@code tenant:vendor:windowStartMillis}. */
-    public static String key(Call call) {
-        return call.getTenantId() + ":" + call.getVendor() + ":"
-                + windowStart(call).toEpochMilli();
+    /** The window with the call added; {@code window} null starts an empty one. */
+    public static CallKpi add(CallKpi window, Call call) {
+        return apply(window, contribution(call, 1));
     }
 
-    /** An empty window for this call's tenant, vendor and minute. */
-    public static CallKpi empty(Call call) {
-        Instant start = windowStart(call);
-        return CallKpi.newBuilder()
+    public static CallKpi subtract(CallKpi window, Call call) {
+        return apply(window, contribution(call, -1));
+    }
+
+    /** What a call adds to its window ({@code sign} +1) or takes from it (-1): all a window needs of it. */
+    public static KpiContribution contribution(Call call, int sign) {
+        boolean answered = call.getOutcome() == CallOutcome.CONNECTED;
+        long pdd = postDialDelayMillis(call);
+        return KpiContribution.newBuilder()
                 .setTenantId(call.getTenantId())
                 .setVendor(call.getVendor())
+                .setWindowStart(windowStart(call))
+                .setSign(sign)
+                .setAnswered(answered)
+                .setNetworkEffective(answered || USER_SIDE.contains(call.getFailureCategory()))
+                .setFailureCategory(call.getFailureCategory())
+                .setTalkSeconds(call.getTalkSeconds())
+                .setBilledSeconds(call.getBilledSeconds())
+                .setPostDialDelayMillis(pdd >= 0 ? pdd : null)
+                .setFinalisedAt(call.getFinalisedAt())
+                .build();
+    }
+
+    /** The key of a contribution's window: {@code tenant:vendor:windowStartMillis}. */
+    public static String key(KpiContribution contribution) {
+        return contribution.getTenantId() + ":" + contribution.getVendor() + ":"
+                + contribution.getWindowStart().toEpochMilli();
+    }
+
+    /** An empty window for this contribution's tenant, vendor and minute. */
+    public static CallKpi empty(KpiContribution contribution) {
+        Instant start = contribution.getWindowStart();
+        return CallKpi.newBuilder()
+                .setTenantId(contribution.getTenantId())
+                .setVendor(contribution.getVendor())
                 .setWindowStart(start)
                 .setWindowEnd(start.plus(WINDOW))
                 .setAttempts(0)
@@ -60,28 +89,25 @@ public final class KpiWindows {
                 .setTalkSeconds(0)
                 .setBilledSeconds(0)
                 .setFailures(List.of())
-                .setEmittedAt(call.getFinalisedAt())
+                .setEmittedAt(contribution.getFinalisedAt())
                 .build();
     }
 
-    public static CallKpi add(CallKpi window, Call call) {
-        return apply(window, call, 1);
-    }
-
-    public static CallKpi subtract(CallKpi window, Call call) {
-        return apply(window, call, -1);
-    }
-
-    private static CallKpi apply(CallKpi window, Call call, int sign) {
-        boolean answered = call.getOutcome() == CallOutcome.CONNECTED;
-        boolean effective = answered || USER_SIDE.contains(call.getFailureCategory());
-        long pdd = postDialDelayMillis(call);
+    /** The window with the contribution applied; {@code window} null starts an empty one. */
+    public static CallKpi apply(CallKpi window, KpiContribution call) {
+        if (window == null) {
+            window = empty(call);
+        }
+        int sign = call.getSign();
+        boolean answered = call.getAnswered();
+        boolean effective = call.getNetworkEffective();
+        Long pdd = call.getPostDialDelayMillis();
         long attempts = window.getAttempts() + sign;
         long answeredCount = window.getAnswered() + (answered ? sign : 0);
         long effectiveCount = window.getNetworkEffective() + (effective ? sign : 0);
-        long talk = window.getTalkSeconds() + (long) sign * call.getTalkSeconds();
-        long pddSamples = window.getPostDialDelaySamples() + (pdd >= 0 ? sign : 0);
-        long pddTotal = window.getPostDialDelayTotalMillis() + (pdd >= 0 ? sign * pdd : 0);
+        long talk = window.getTalkSeconds() + sign * call.getTalkSeconds();
+        long pddSamples = window.getPostDialDelaySamples() + (pdd != null ? sign : 0);
+        long pddTotal = window.getPostDialDelayTotalMillis() + (pdd != null ? sign * pdd : 0);
         Instant emitted = sign > 0 && call.getFinalisedAt().isAfter(window.getEmittedAt())
                 ? call.getFinalisedAt()
                 : window.getEmittedAt();
@@ -96,7 +122,7 @@ public final class KpiWindows {
                 .setPostDialDelayTotalMillis(pddTotal)
                 .setAvgPostDialDelayMillis(pddSamples > 0 ? (double) pddTotal / pddSamples : null)
                 .setTalkSeconds(talk)
-                .setBilledSeconds(window.getBilledSeconds() + (long) sign * call.getBilledSeconds())
+                .setBilledSeconds(window.getBilledSeconds() + sign * call.getBilledSeconds())
                 .setFailures(failures(window.getFailures(), call.getFailureCategory(), sign))
                 .setEmittedAt(emitted)
                 .build();

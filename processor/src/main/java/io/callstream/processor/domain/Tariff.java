@@ -1,5 +1,7 @@
 package io.callstream.processor.domain;
 
+import io.callstream.schema.BillingMode;
+import io.callstream.schema.TariffRule;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Objects;
@@ -52,6 +54,45 @@ public record Tariff(
         if (pricePerIncrement != null && currency == null) {
             throw new IllegalArgumentException("tariff " + id + ": a priced tariff needs a currency");
         }
+    }
+
+    /** The tariff as published on the {@code tariffs} topic (keyed by its id). */
+    public TariffRule toRule() {
+        return TariffRule.newBuilder()
+                .setTariffId(id)
+                .setTenantId(tenantId)
+                .setVendor(vendor)
+                .setDestinationPrefix(destinationPrefix)
+                .setFirstIncrementSeconds(firstIncrementSeconds)
+                .setNextIncrementSeconds(nextIncrementSeconds)
+                .setFreeSeconds(freeSeconds)
+                .setConnectFee(connectFee)
+                .setPricePerIncrement(pricePerIncrement)
+                .setMinimumCharge(minimumCharge)
+                .setCurrency(currency)
+                .setMode(mode)
+                .build();
+    }
+
+    /**
+     * The tariff a published rule describes.
+     *
+     * @throws IllegalArgumentException when the rule is not a valid tariff
+     */
+    public static Tariff of(TariffRule rule) {
+        return new Tariff(
+                rule.getTariffId(),
+                rule.getTenantId(),
+                rule.getVendor(),
+                rule.getDestinationPrefix(),
+                rule.getFirstIncrementSeconds(),
+                rule.getNextIncrementSeconds(),
+                rule.getFreeSeconds(),
+                rule.getConnectFee(),
+                rule.getPricePerIncrement(),
+                rule.getMinimumCharge(),
+                rule.getCurrency(),
+                rule.getMode());
     }
 
     /** The billed seconds of {@code talkSeconds} under this tariff. */

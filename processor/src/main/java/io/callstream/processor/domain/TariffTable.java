@@ -1,17 +1,21 @@
 package io.callstream.processor.domain;
 
+import io.callstream.schema.BillingMode;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
  * The tariffs in force: a call is billed by the most specific one that applies (tenant, then
- * vendor, then the longest destination prefix), else by {@link Tariff#DEFAULT}. Loaded from CSV:
+ * vendor, then the longest destination prefix), else by {@link Tariff#DEFAULT}. Written as CSV and
+ * published to the compacted {@code tariffs} topic, which the processor reads as a global table:
  * {@code id,tenant,vendor,prefix,first,next,free,connectFee,price,minimum,currency,mode}, with
  * {@code *} or an empty cell for "any" / "none".
  */
@@ -29,6 +33,18 @@ public final class TariffTable {
 
     public static TariffTable empty() {
         return new TariffTable(List.of());
+    }
+
+    /** The tariffs shipped with callstream ({@code tariffs/tariffs.csv}; none by default). */
+    public static List<Tariff> bundledRules() {
+        try (InputStream in = TariffTable.class.getResourceAsStream("/tariffs/tariffs.csv")) {
+            if (in == null) {
+                throw new IllegalStateException("missing bundled tariffs/tariffs.csv");
+            }
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The tariff for a call of {@code tenant} through {@code vendor} to {@code destination}. */

@@ -1,11 +1,13 @@
 package io.callstream.processor.topology;
 
 import io.callstream.processor.domain.CallJoiner;
+import io.callstream.processor.domain.KpiWindows;
 import io.callstream.schema.Call;
 import io.callstream.schema.CallEvent;
 import io.callstream.schema.CallOutcome;
 import io.callstream.schema.CallState;
 import io.callstream.schema.DeadLetter;
+import io.callstream.schema.KpiContribution;
 import io.callstream.schema.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps each call's distinct events and emits the joined call whenever its result changes: version
+ * Keeps each call's distinct events and emits the joined call (and what it changes in its KPI
+ * window) whenever its result changes: version
  * 1 when a terminal push has arrived whole (or the finalisation timeout passes), version + 1 for later
  * information that changes the result; nothing for a duplicate or for information that changes
  * nothing. Undecodable records and unknown vendors go to {@code dead-letters} with their coordinates.
@@ -42,15 +45,16 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
     private static final Logger log = LoggerFactory.getLogger(CallJoinProcessor.class);
 
     private final TopologySettings settings;
-    private final CallJoiner joiner;
+    private final ReferenceTables reference;
     private final Deserializer<Object> events;
+    private ReferenceTables.View tables;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, CallState> calls;
     private KeyValueStore<String, String> deadlines;
 
-    CallJoinProcessor(TopologySettings settings, Deserializer<Object> events) {
+    CallJoinProcessor(TopologySettings settings, ReferenceTables reference, Deserializer<Object> events) {
         this.settings = settings;
-        this.joiner = new CallJoiner(settings.codes(), settings.tariffs());
+        this.reference = reference;
         this.events = events;
     }
 
@@ -59,6 +63,7 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
         this.context = context;
         this.calls = context.getStateStore(CallTopology.CALL_STATE_STORE);
         this.deadlines = context.getStateStore(CallTopology.DEADLINE_STORE);
+        this.tables = reference.view(context);
         context.schedule(settings.scanInterval(), PunctuationType.WALL_CLOCK_TIME, this::processDue);
     }
 
@@ -132,12 +137,20 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
         int version = previous == null ? 1 : previous.getVersion() + 1;
         // A call finalised by timeout stays expired until terminal information says otherwise.
         boolean stillExpired = expired || (previous != null && previous.getOutcome() == CallOutcome.EXPIRED);
-        Call call = joiner.join(all, stillExpired, version, Instant.ofEpochMilli(now));
+        Call call = tables.joiner().join(all, stillExpired, version, Instant.ofEpochMilli(now));
         if (previous != null && sameResult(previous, call)) {
             return previous;
         }
         context.forward(new Record<>(key, call, now));
+        if (previous != null) {
+            forward(KpiWindows.contribution(previous, -1), now);
+        }
+        forward(KpiWindows.contribution(call, 1), now);
         return call;
+    }
+
+    private void forward(KpiContribution contribution, long now) {
+        context.forward(new Record<>(KpiWindows.key(contribution), contribution, now));
     }
 
     private void save(String key, CallState previous, List<CallEvent> all, Call emitted, long now) {

@@ -1,12 +1,16 @@
 package io.callstream.processor.topology;
 
+import io.callstream.processor.domain.FailureRateAlerts;
 import io.callstream.processor.domain.KpiWindows;
 import io.callstream.registry.serde.KafkaAvroDeserializer;
 import io.callstream.registry.serde.SpecificAvroSerde;
+import io.callstream.schema.AlertTrack;
 import io.callstream.schema.Call;
+import io.callstream.schema.CallAlert;
 import io.callstream.schema.CallKpi;
 import io.callstream.schema.CallState;
 import io.callstream.schema.DeadLetter;
+import io.callstream.schema.KpiContribution;
 import io.callstream.schema.Topics;
 import java.time.Instant;
 import java.util.HashMap;
@@ -15,7 +19,6 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -25,6 +28,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
@@ -33,40 +37,50 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  *   call-events ─▶ join-calls (call-state, call-deadlines) ─┬─▶ calls
- *                                                         └─▶ dead-letters
- *   calls ─▶ latest-calls (table) ─▶ by tenant, vendor, minute ─▶ call-kpis
+ *                                                         ├─▶ dead-letters
+ *                                                         └─▶ KPI contributions
+ *   KPI contributions ─▶ by tenant, vendor, minute ─▶ kpi-minutes ─▶ call-kpis
+ *                                                              └─▶ by tenant, vendor ─▶ alert-tracks ─▶ call-alerts
+ *   code-mappings, tariffs ─▶ global stores, read by join-calls
  * </pre>
  *
- * KPIs aggregate the latest version of each call: when a call is corrected, the table hands the
- * aggregation the old version to subtract and the new one to add, so nothing is counted twice.
+ * KPIs count the latest version of each call: when a call is corrected, the join sends its window
+ * the old version to subtract and the new one to add, so nothing is counted twice.
  */
 public final class CallTopology {
 
     public static final String CALL_STATE_STORE = "call-state";
     public static final String DEADLINE_STORE = "call-deadlines";
-    public static final String LATEST_CALLS_STORE = "latest-calls";
     public static final String KPI_STORE = "kpi-minutes";
+    public static final String ALERT_STORE = "alert-tracks";
     static final String JOIN = "join-calls";
 
     private CallTopology() {}
 
     public static Topology build(TopologySettings settings) {
         StreamsBuilder builder = new StreamsBuilder();
+        ReferenceTables reference = new ReferenceTables(() -> eventDeserializer(settings));
+        reference.addTo(builder);
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(CALL_STATE_STORE), Serdes.String(), serde(CallState.class, settings)));
+                        Stores.persistentKeyValueStore(CALL_STATE_STORE),
+                        Serdes.String(),
+                        serde(CallState.class, settings))
+                .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(DEADLINE_STORE), Serdes.String(), Serdes.String()));
+                        Stores.persistentKeyValueStore(DEADLINE_STORE), Serdes.String(), Serdes.String())
+                .withCachingEnabled());
 
         KStream<String, Object> joined = builder.stream(
                         Topics.CALL_EVENTS,
                         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("call-events-source"))
                 .process(
-                        () -> new CallJoinProcessor(settings, eventDeserializer(settings)),
+                        () -> new CallJoinProcessor(settings, reference, eventDeserializer(settings)),
                         Named.as(JOIN),
                         CALL_STATE_STORE,
                         DEADLINE_STORE);
         Map<String, KStream<String, Object>> routes = joined.split(Named.as("route-"))
                 .branch((key, value) -> value instanceof Call, Branched.as("calls"))
+                .branch((key, value) -> value instanceof KpiContribution, Branched.as("kpi"))
                 .defaultBranch(Branched.as("dead-letters"));
 
         KStream<String, Call> calls = routes.get("route-calls").mapValues(value -> (Call) value, Named.as("as-call"));
@@ -79,40 +93,55 @@ public final class CallTopology {
                         Topics.DEAD_LETTERS,
                         Produced.with(Serdes.String(), serde(DeadLetter.class, settings))
                                 .withName("dead-letters-sink"));
-        kpis(builder, settings);
+        KStream<String, KpiContribution> contributions =
+                routes.get("route-kpi").mapValues(value -> (KpiContribution) value, Named.as("as-kpi-contribution"));
+        alerts(builder, kpis(contributions, settings), settings);
         return builder.build();
     }
 
     /**
-     * KPIs read the calls topic back as a table: it is already keyed by call, so the table needs
-     * no repartition (a table built from the join's stream would, as Streams must assume the
-     * processor changed keys).
+     * KPIs aggregate what each call version adds to or takes from its window (the join emits -1 for
+     * the old version and +1 for the new), re-keyed by tenant, vendor and minute.
      */
-    private static void kpis(StreamsBuilder builder, TopologySettings settings) {
-        builder.table(
-                        Topics.CALLS,
-                        Consumed.with(Serdes.String(), serde(Call.class, settings))
-                                .withName("calls-source"),
-                        Materialized.<String, Call, KeyValueStore<Bytes, byte[]>>as(LATEST_CALLS_STORE)
-                                .withKeySerde(Serdes.String())
-                                .withValueSerde(serde(Call.class, settings)))
-                .groupBy(
-                        (key, call) -> KeyValue.pair(KpiWindows.key(call), call),
-                        Grouped.with("kpi-by-minute", Serdes.String(), serde(Call.class, settings)))
+    private static KStream<String, CallKpi> kpis(
+            KStream<String, KpiContribution> contributions, TopologySettings settings) {
+        KStream<String, CallKpi> kpis = contributions
+                .groupByKey(Grouped.with("kpi-by-minute", Serdes.String(), serde(KpiContribution.class, settings)))
                 .aggregate(
                         () -> UNSTARTED,
-                        (window, call, kpi) ->
-                                KpiWindows.add(kpi.getTenantId().isEmpty() ? KpiWindows.empty(call) : kpi, call),
-                        (window, call, kpi) -> KpiWindows.subtract(kpi, call),
+                        (window, contribution, kpi) ->
+                                KpiWindows.apply(kpi.getTenantId().isEmpty() ? null : kpi, contribution),
                         Named.as("kpi-minutes"),
                         Materialized.<String, CallKpi, KeyValueStore<Bytes, byte[]>>as(KPI_STORE)
                                 .withKeySerde(Serdes.String())
                                 .withValueSerde(serde(CallKpi.class, settings)))
-                .toStream(Named.as("kpi-updates"))
+                .toStream(Named.as("kpi-updates"));
+        kpis.to(
+                Topics.CALL_KPIS,
+                Produced.with(Serdes.String(), serde(CallKpi.class, settings)).withName("call-kpis-sink"));
+        return kpis;
+    }
+
+    /**
+     * Alerts need every minute of a tenant and vendor in one place, so the KPI emissions (keyed by
+     * minute) are re-keyed by tenant and vendor.
+     */
+    private static void alerts(StreamsBuilder builder, KStream<String, CallKpi> kpis, TopologySettings settings) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ALERT_STORE), Serdes.String(), serde(AlertTrack.class, settings)));
+        kpis.filter((window, kpi) -> kpi != null, Named.as("kpi-present"))
+                .selectKey((window, kpi) -> FailureRateAlerts.key(kpi), Named.as("kpi-by-vendor"))
+                .repartition(Repartitioned.<String, CallKpi>as("alerts-by-vendor")
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(serde(CallKpi.class, settings)))
+                .process(
+                        () -> new AlertProcessor(new FailureRateAlerts(settings.alerts())),
+                        Named.as("failure-rate-alerts"),
+                        ALERT_STORE)
                 .to(
-                        Topics.CALL_KPIS,
-                        Produced.with(Serdes.String(), serde(CallKpi.class, settings))
-                                .withName("call-kpis-sink"));
+                        Topics.CALL_ALERTS,
+                        Produced.with(Serdes.String(), serde(CallAlert.class, settings))
+                                .withName("call-alerts-sink"));
     }
 
     /** The aggregate before a window's first call: it takes the call's tenant, vendor and minute. */

@@ -2,6 +2,7 @@ package io.callstream.processor.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.callstream.schema.BillingMode;
 import io.callstream.schema.Call;
 import io.callstream.schema.CallEvent;
 import io.callstream.schema.CallEventType;

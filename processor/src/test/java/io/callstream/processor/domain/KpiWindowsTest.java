@@ -22,8 +22,7 @@ class KpiWindowsTest {
         Call busy = call("c2", CallOutcome.FAILED, FailureCategory.BUSY, 0, 0, 2_000);
         Call unreachable = call("c3", CallOutcome.FAILED, FailureCategory.UNREACHABLE, 0, 0, -1);
 
-        CallKpi kpi =
-                KpiWindows.add(KpiWindows.add(KpiWindows.add(KpiWindows.empty(answered), answered), busy), unreachable);
+        CallKpi kpi = KpiWindows.add(KpiWindows.add(KpiWindows.add(null, answered), busy), unreachable);
 
         assertThat(kpi.getWindowStart()).isEqualTo(MINUTE);
         assertThat(kpi.getWindowEnd()).isEqualTo(MINUTE.plusSeconds(60));
@@ -45,7 +44,7 @@ class KpiWindowsTest {
     void shouldTakeBackExactlyWhatACallAdded() {
         Call first = call("c1", CallOutcome.CONNECTED, FailureCategory.NONE, 61, 120, 1_000);
         Call second = call("c2", CallOutcome.FAILED, FailureCategory.NO_ANSWER, 0, 0, -1);
-        CallKpi withFirst = KpiWindows.add(KpiWindows.empty(first), first);
+        CallKpi withFirst = KpiWindows.add(null, first);
 
         CallKpi back = KpiWindows.subtract(KpiWindows.add(withFirst, second), second);
 
@@ -64,7 +63,7 @@ class KpiWindowsTest {
                 .setEndTime(MINUTE.plusSeconds(95))
                 .build();
 
-        assertThat(KpiWindows.key(started)).isEqualTo("t-1:ytx:" + MINUTE.toEpochMilli());
+        assertThat(KpiWindows.key(KpiWindows.contribution(started, 1))).isEqualTo("t-1:ytx:" + MINUTE.toEpochMilli());
         assertThat(KpiWindows.windowStart(noStart)).isEqualTo(MINUTE.plusSeconds(60));
     }
 

@@ -2,12 +2,16 @@ package io.callstream.processor.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.callstream.processor.domain.CodeRule;
 import io.callstream.processor.domain.CodeTable;
-import io.callstream.processor.domain.TariffTable;
+import io.callstream.processor.domain.Tariff;
 import io.callstream.registry.core.InMemorySchemaRegistryClient;
 import io.callstream.registry.serde.KafkaAvroDeserializer;
 import io.callstream.registry.serde.KafkaAvroSerializer;
+import io.callstream.schema.AlertState;
+import io.callstream.schema.BillingMode;
 import io.callstream.schema.Call;
+import io.callstream.schema.CallAlert;
 import io.callstream.schema.CallEvent;
 import io.callstream.schema.CallEventType;
 import io.callstream.schema.CallKpi;
@@ -16,6 +20,7 @@ import io.callstream.schema.DeadLetter;
 import io.callstream.schema.FailureCategory;
 import io.callstream.schema.HangupSide;
 import io.callstream.schema.Leg;
+import io.callstream.schema.TariffRule;
 import io.callstream.schema.Topics;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,11 +30,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -59,17 +64,13 @@ class CallTopologyTest {
     TestOutputTopic<String, Object> deadLetters;
     TestOutputTopic<String, Object> kpis;
     KafkaAvroSerializer serializer;
+    TestOutputTopic<String, Object> alerts;
+    TestInputTopic<String, Object> codeMappings;
+    TestInputTopic<String, Object> tariffs;
 
     @BeforeEach
     void start() {
-        TopologySettings settings = new TopologySettings(
-                serdeConfig,
-                CodeTable.bundled(),
-                TariffTable.empty(),
-                Set.copyOf(CodeTable.BUNDLED_VENDORS),
-                FINALISE_AFTER,
-                RETAIN_FOR,
-                Duration.ofSeconds(10));
+        TopologySettings settings = TopologySettings.bundled(serdeConfig, FINALISE_AFTER, RETAIN_FOR);
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "callstream-processor-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -83,6 +84,18 @@ class CallTopologyTest {
         calls = driver.createOutputTopic(Topics.CALLS, new StringDeserializer(), values);
         deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new StringDeserializer(), values);
         kpis = driver.createOutputTopic(Topics.CALL_KPIS, new StringDeserializer(), values);
+        alerts = driver.createOutputTopic(Topics.CALL_ALERTS, new StringDeserializer(), values);
+        codeMappings = driver.createInputTopic(Topics.CODE_MAPPINGS, new StringSerializer(), serializer);
+        tariffs = driver.createInputTopic(Topics.TARIFFS, new StringSerializer(), serializer);
+        publishCodes(CodeTable.bundledRules());
+    }
+
+    /** Publishes code rules as the loader does: keyed, each vendor's rows numbered in order. */
+    private void publishCodes(List<CodeRule> rules) {
+        Map<String, Integer> positions = new java.util.HashMap<>();
+        for (CodeRule rule : rules) {
+            codeMappings.pipeInput(rule.key(), rule.toMapping(positions.merge(rule.vendor(), 1, Integer::sum)));
+        }
     }
 
     @AfterEach
@@ -257,6 +270,91 @@ class CallTopologyTest {
         assertThat(corrected.getFailures()).isEmpty();
         assertThat(corrected.getTalkSeconds()).isEqualTo(120);
         assertThat(corrected.getBilledSeconds()).isEqualTo(120);
+    }
+
+    @Test
+    void shouldRaiseThenClearAFailureRateAlertOnAnInjectedSpike() {
+        Instant minute0 = START;
+        int call = 0;
+        for (int minute = 0; minute < 35; minute++) {
+            int failing = minute < 20 ? 1 : minute < 25 ? 12 : 0; // baseline 5%, spike 60%, recovery 0%
+            for (int i = 0; i < 20; i++) {
+                pipe(List.of(ucpaasCall("spike-" + call++, minute0.plus(Duration.ofMinutes(minute)), i >= failing)));
+            }
+        }
+
+        List<org.apache.kafka.streams.KeyValue<String, Object>> transitions = alerts.readKeyValuesToList();
+
+        assertThat(transitions).extracting(transition -> transition.key).containsOnly("t-1:ucpaas");
+        List<CallAlert> emitted = transitions.stream()
+                .map(transition -> (CallAlert) transition.value)
+                .toList();
+        assertThat(emitted).extracting(CallAlert::getState).containsExactly(AlertState.RAISED, AlertState.CLEARED);
+        CallAlert raised = emitted.getFirst();
+        assertThat(raised.getEventTime()).isAfter(minute0.plus(Duration.ofMinutes(20)));
+        assertThat(raised.getEventTime()).isBeforeOrEqualTo(minute0.plus(Duration.ofMinutes(25)));
+        assertThat(raised.getFailureRate()).isGreaterThanOrEqualTo(0.30);
+        assertThat(raised.getBaselineRate()).isEqualTo(0.05);
+        assertThat(raised.getTopCategories())
+                .extracting(count -> count.getCategory())
+                .containsExactly(FailureCategory.NETWORK_ERROR);
+        CallAlert cleared = emitted.get(1);
+        assertThat(cleared.getAlertId()).isEqualTo(raised.getAlertId());
+        assertThat(cleared.getFailureRate()).isLessThan(0.20);
+        assertThat(cleared.getEventTime()).isAfter(minute0.plus(Duration.ofMinutes(25)));
+    }
+
+    @Test
+    void shouldApplyCorrectedCodeMappingsAndTariffsWithoutARestart() {
+        pipe(List.of(ucpaasCall("r-1", START, false)));
+        assertThat(readCalls()).extracting(Call::getFailureCategory).containsExactly(FailureCategory.NETWORK_ERROR);
+
+        CodeRule corrected = new CodeRule(
+                "ucpaas", "reason", "2", FailureCategory.PLATFORM_ERROR, FailureCategory.PLATFORM_ERROR, "corrected");
+        codeMappings.pipeInput(corrected.key(), corrected.toMapping(3));
+        pipe(List.of(ucpaasCall("r-2", START, false)));
+        assertThat(readCalls()).extracting(Call::getFailureCategory).containsExactly(FailureCategory.PLATFORM_ERROR);
+
+        TariffRule sixSeconds = new Tariff(
+                        "t-1-6s",
+                        "t-1",
+                        "ucpaas",
+                        null,
+                        6,
+                        6,
+                        0,
+                        null,
+                        new java.math.BigDecimal("0.01"),
+                        null,
+                        "CNY",
+                        BillingMode.BRIDGED)
+                .toRule();
+        TariffRule invalid = TariffRule.newBuilder(sixSeconds)
+                .setTariffId("broken")
+                .setFirstIncrementSeconds(0)
+                .build();
+        tariffs.pipeInput("broken", invalid);
+        tariffs.pipeInput("t-1-6s", sixSeconds);
+        pipe(List.of(ucpaasHangup("r-3", 61)));
+        Call billed = readCalls().getFirst();
+        assertThat(billed.getBilledSeconds()).isEqualTo(66);
+        assertThat(billed.getAmount()).isEqualByComparingTo("0.11");
+        assertThat(billed.getCurrency()).isEqualTo("CNY");
+
+        tariffs.pipeInput("t-1-6s", (Object) null);
+        pipe(List.of(ucpaasHangup("r-4", 61)));
+        assertThat(readCalls()).extracting(Call::getBilledSeconds).containsExactly(120);
+    }
+
+    /** A UCPaaS call dialled at {@code dial}: answered (40 s), or failed with reason 2 (media timeout). */
+    private static CallEvent ucpaasCall(String callId, Instant dial, boolean answered) {
+        CallEvent.Builder hangup = event(callId, "ucpaas", Leg.B, CallEventType.CALL_RECORD, dial.plusSeconds(50))
+                .setDialTime(dial)
+                .setEndTime(dial.plusSeconds(50))
+                .setStateSource("reason");
+        return answered
+                ? hangup.setAnswerTime(dial.plusSeconds(10)).setStateCode("0").build()
+                : hangup.setStateCode("2").build();
     }
 
     /** The latest emission of each KPI window, by key. */

@@ -31,6 +31,7 @@ public class KafkaAvroSerializer implements Serializer<Object> {
     private AvroSerdeConfig config;
     private boolean isKey;
     private final Map<WriterKey, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
+    private volatile LastWriter lastWriter;
 
     /** For Kafka's reflective instantiation; the client is created from the configuration. */
     public KafkaAvroSerializer() {}
@@ -98,18 +99,28 @@ public class KafkaAvroSerializer implements Serializer<Object> {
     }
 
     private DatumWriter<Object> writer(Schema schema, Object value) {
+        // A serializer mostly writes one type: skip the map for a repeat of the last one.
+        LastWriter last = lastWriter;
+        if (last != null && last.schema == schema && last.type == value.getClass()) {
+            return last.writer;
+        }
         boolean specific = value instanceof SpecificRecord;
-        return writers.computeIfAbsent(
+        DatumWriter<Object> writer = writers.computeIfAbsent(
                 new WriterKey(schema, specific ? value.getClass() : null),
                 key -> specific
                         ? new SpecificDatumWriter<>(schema, SpecificData.getForClass(value.getClass()))
                         : new GenericDatumWriter<>(schema, AvroData.generic(config.useLogicalTypeConverters())));
+        lastWriter = new LastWriter(schema, value.getClass(), writer);
+        return writer;
     }
 
     @Override
     public void close() {
         writers.clear();
+        lastWriter = null;
     }
 
     private record WriterKey(Schema schema, Class<?> specificClass) {}
+
+    private record LastWriter(Schema schema, Class<?> type, DatumWriter<Object> writer) {}
 }

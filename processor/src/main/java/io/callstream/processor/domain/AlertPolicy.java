@@ -1,0 +1,69 @@
+package io.callstream.processor.domain;
+
+import io.callstream.schema.FailureCategory;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * When a tenant's failure rate through a vendor is abnormal.
+ *
+ * <p>An alert is raised when, over the sliding {@code window}, at least {@code minAttempts} calls
+ * were made, the share of them that failed in a {@code counted} category is at least {@code
+ * raiseRate}, and it is at least {@code baselineFactor} times the baseline: the rate over the
+ * {@code baselineWindow} before the sliding window (when that holds at least {@code minAttempts}
+ * calls; with no baseline, the absolute threshold alone decides). It clears when, again over at
+ * least {@code minAttempts} calls, the rate falls below {@code clearRate} (hysteresis: {@code
+ * clearRate < raiseRate}). After a clear, no new alert is raised for {@code cooldown} (event time).
+ *
+ * @param counted the failure categories that count as failures; by default the network side, not
+ *     the user's (busy, no answer, rejected, cancelled are how people behave, not an outage)
+ */
+public record AlertPolicy(
+        Duration window,
+        Duration baselineWindow,
+        double raiseRate,
+        double clearRate,
+        double baselineFactor,
+        long minAttempts,
+        Duration cooldown,
+        Set<FailureCategory> counted) {
+
+    /** The categories of user behaviour, not counted by default. */
+    public static final Set<FailureCategory> USER_SIDE = EnumSet.of(
+            FailureCategory.NONE,
+            FailureCategory.CANCELLED,
+            FailureCategory.NO_ANSWER,
+            FailureCategory.BUSY,
+            FailureCategory.REJECTED);
+
+    /** 5-minute window, 60-minute baseline, raise at 30% and 2× baseline, clear below 20%, 20 calls, 10-minute cooldown. */
+    public static final AlertPolicy DEFAULT = new AlertPolicy(
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(60),
+            0.30,
+            0.20,
+            2.0,
+            20,
+            Duration.ofMinutes(10),
+            EnumSet.complementOf(EnumSet.copyOf(USER_SIDE)));
+
+    public AlertPolicy {
+        if (window.toMillis() < KpiWindows.WINDOW.toMillis()
+                || window.toMillis() % KpiWindows.WINDOW.toMillis() != 0
+                || baselineWindow.isNegative()
+                || baselineWindow.toMillis() % KpiWindows.WINDOW.toMillis() != 0) {
+            throw new IllegalArgumentException("window and baselineWindow must be whole minutes, window at least one");
+        }
+        if (!(clearRate < raiseRate) || raiseRate > 1 || clearRate < 0) {
+            throw new IllegalArgumentException("need 0 <= clearRate < raiseRate <= 1 (hysteresis)");
+        }
+        if (baselineFactor < 1 || minAttempts < 1 || cooldown.isNegative()) {
+            throw new IllegalArgumentException("need baselineFactor >= 1, minAttempts >= 1, cooldown >= 0");
+        }
+        if (counted.isEmpty() || counted.contains(FailureCategory.NONE)) {
+            throw new IllegalArgumentException("counted categories must be non-empty and exclude NONE");
+        }
+        counted = Set.copyOf(counted);
+    }
+}

@@ -1,0 +1,168 @@
+package io.callstream.processor.domain;
+
+import io.callstream.schema.AlertState;
+import io.callstream.schema.AlertTrack;
+import io.callstream.schema.CallAlert;
+import io.callstream.schema.CallKpi;
+import io.callstream.schema.CategoryCount;
+import io.callstream.schema.FailureCategory;
+import io.callstream.schema.MinuteCount;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Failure-rate alerts of one tenant and vendor ({@link AlertPolicy}), from the per-minute KPIs: each
+ * new emission of a minute replaces that minute, and the window that ends with the latest minute
+ * seen (event time) is evaluated. The state ({@link AlertTrack}) keeps the minutes the window and
+ * baseline cover and the current episode.
+ */
+public final class FailureRateAlerts {
+
+    private static final long MINUTE = KpiWindows.WINDOW.toMillis();
+    private static final int TOP_CATEGORIES = 3;
+
+    private final AlertPolicy policy;
+
+    public FailureRateAlerts(AlertPolicy policy) {
+        this.policy = policy;
+    }
+
+    /** The new state and, when the alert changes state, the alert record (else null). */
+    public record Step(AlertTrack track, CallAlert alert) {}
+
+    /** The key of a tenant and vendor's alerts: {@code tenant:vendor}. */
+    public static String key(CallKpi kpi) {
+        return kpi.getTenantId() + ":" + kpi.getVendor();
+    }
+
+    /**
+     * Takes one emission of a minute's KPIs.
+     *
+     * @param track the state so far; null for a tenant and vendor not seen before
+     */
+    public Step apply(AlertTrack track, CallKpi kpi) {
+        List<MinuteCount> minutes = new ArrayList<>(track == null ? List.of() : track.getMinutes());
+        minutes.removeIf(minute -> minute.getWindowStart().equals(kpi.getWindowStart()));
+        minutes.add(new MinuteCount(kpi.getWindowStart(), kpi.getAttempts(), kpi.getFailures()));
+        minutes.sort(Comparator.comparing(MinuteCount::getWindowStart));
+
+        long end = minutes.getLast().getWindowStart().toEpochMilli() + MINUTE;
+        long windowStart = end - policy.window().toMillis();
+        long baselineStart = windowStart - policy.baselineWindow().toMillis();
+        minutes.removeIf(minute -> minute.getWindowStart().toEpochMilli() < baselineStart);
+
+        Evidence window = Evidence.of(minutes, windowStart, end, policy);
+        Evidence baseline = Evidence.of(minutes, baselineStart, windowStart, policy);
+        Double baselineRate = baseline.attempts >= policy.minAttempts() ? baseline.rate() : null;
+
+        AlertTrack.Builder next = AlertTrack.newBuilder()
+                .setTenantId(kpi.getTenantId())
+                .setVendor(kpi.getVendor())
+                .setMinutes(minutes)
+                .setRaised(track != null && track.getRaised())
+                .setAlertId(track == null ? null : track.getAlertId())
+                .setRaisedAt(track == null ? null : track.getRaisedAt())
+                .setClearedAt(track == null ? null : track.getClearedAt());
+        Instant at = Instant.ofEpochMilli(end);
+        boolean enough = window.attempts >= policy.minAttempts();
+        if (!next.getRaised()) {
+            boolean cooling = next.getClearedAt() != null
+                    && at.isBefore(next.getClearedAt().plus(policy.cooldown()));
+            boolean aboveBaseline = baselineRate == null || window.rate() >= baselineRate * policy.baselineFactor();
+            if (enough && !cooling && window.rate() >= policy.raiseRate() && aboveBaseline) {
+                next.setRaised(true).setAlertId(key(kpi) + ":" + end).setRaisedAt(at);
+                return new Step(next.build(), alert(next, AlertState.RAISED, at, window, baselineRate));
+            }
+        } else if (enough && window.rate() < policy.clearRate()) {
+            next.setRaised(false).setClearedAt(at);
+            return new Step(next.build(), alert(next, AlertState.CLEARED, at, window, baselineRate));
+        }
+        return new Step(next.build(), null);
+    }
+
+    private CallAlert alert(AlertTrack.Builder track, AlertState state, Instant at, Evidence window, Double baseline) {
+        String message = String.format(
+                Locale.ROOT,
+                "%s %s/%s: failure rate %.1f%% over %d min (%d of %d calls)%s; %s%s",
+                state,
+                track.getTenantId(),
+                track.getVendor(),
+                100 * window.rate(),
+                policy.window().toMinutes(),
+                window.failures,
+                window.attempts,
+                baseline == null
+                        ? ", no baseline yet"
+                        : String.format(Locale.ROOT, ", baseline %.1f%%", 100 * baseline),
+                state == AlertState.RAISED
+                        ? String.format(
+                                Locale.ROOT,
+                                "raise at %.1f%% and %.1f× baseline",
+                                100 * policy.raiseRate(),
+                                policy.baselineFactor())
+                        : String.format(Locale.ROOT, "clear below %.1f%%", 100 * policy.clearRate()),
+                window.top.isEmpty()
+                        ? ""
+                        : "; top: "
+                                + window.top.stream()
+                                        .map(count -> count.getCategory() + " " + count.getCount())
+                                        .collect(Collectors.joining(", ")));
+        return CallAlert.newBuilder()
+                .setAlertId(track.getAlertId())
+                .setTenantId(track.getTenantId())
+                .setVendor(track.getVendor())
+                .setState(state)
+                .setEventTime(at)
+                .setWindowStart(at.minus(policy.window()))
+                .setWindowEnd(at)
+                .setAttempts(window.attempts)
+                .setFailures(window.failures)
+                .setFailureRate(window.rate())
+                .setBaselineRate(baseline)
+                .setThreshold(state == AlertState.RAISED ? policy.raiseRate() : policy.clearRate())
+                .setBaselineFactor(policy.baselineFactor())
+                .setTopCategories(window.top)
+                .setMessage(message)
+                .build();
+    }
+
+    /** Calls and counted failures over {@code [from, to)}. */
+    private record Evidence(long attempts, long failures, List<CategoryCount> top) {
+
+        static Evidence of(List<MinuteCount> minutes, long from, long to, AlertPolicy policy) {
+            long attempts = 0;
+            Map<FailureCategory, Long> byCategory = new EnumMap<>(FailureCategory.class);
+            for (MinuteCount minute : minutes) {
+                long start = minute.getWindowStart().toEpochMilli();
+                if (start < from || start >= to) {
+                    continue;
+                }
+                attempts += minute.getAttempts();
+                for (CategoryCount count : minute.getFailures()) {
+                    if (policy.counted().contains(count.getCategory())) {
+                        byCategory.merge(count.getCategory(), count.getCount(), Long::sum);
+                    }
+                }
+            }
+            long failures =
+                    byCategory.values().stream().mapToLong(Long::longValue).sum();
+            List<CategoryCount> top = byCategory.entrySet().stream()
+                    .filter(entry -> entry.getValue() > 0)
+                    .sorted(Map.Entry.<FailureCategory, Long>comparingByValue().reversed())
+                    .limit(TOP_CATEGORIES)
+                    .map(entry -> new CategoryCount(entry.getKey(), entry.getValue()))
+                    .toList();
+            return new Evidence(attempts, failures, top);
+        }
+
+        double rate() {
+            return attempts == 0 ? 0 : (double) failures / attempts;
+        }
+    }
+}
