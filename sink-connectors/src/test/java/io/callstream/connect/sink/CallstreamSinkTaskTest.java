@@ -1,0 +1,235 @@
+package io.callstream.connect.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+import org.junit.jupiter.api.Test;
+
+/** Buffering, retries and error reporting of the shared task, over a recording writer. */
+class CallstreamSinkTaskTest {
+
+    /** Records what it is asked to write; throws the queued failures first. */
+    static final class RecordingWriter implements RowWriter {
+        final List<List<Row>> batches = new ArrayList<>();
+        final Deque<Exception> failures = new ArrayDeque<>();
+
+        @Override
+        public void createTables() {}
+
+        @Override
+        public void write(List<Row> rows) throws Exception {
+            if (!failures.isEmpty()) {
+                throw failures.pop();
+            }
+            batches.add(rows);
+        }
+
+        @Override
+        public boolean isTransient(Exception failure) {
+            return failure instanceof IOException;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    final RecordingWriter writer = new RecordingWriter();
+    final List<SinkRecord> reported = new ArrayList<>();
+    final List<Long> timeouts = new ArrayList<>();
+
+    CallstreamSinkTask task(boolean withReporter, String batchSize) {
+        CallstreamSinkTask task = new CallstreamSinkTask() {
+            @Override
+            protected RowWriter writer(SinkSettings settings) {
+                return writer;
+            }
+        };
+        task.initialize(context(withReporter));
+        task.start(Map.of("connection.url", "test", "batch.size", batchSize, "max.retries", "2"));
+        return task;
+    }
+
+    @Test
+    void shouldBufferUntilFlushAndWriteTheNewestVersionOfEachKeyOnce() {
+        CallstreamSinkTask task = task(false, "100");
+
+        task.put(List.of(kpi(1, 10), kpi(2, 20), kpi(3, 30)));
+        assertThat(writer.batches).isEmpty();
+        task.flush(Map.of());
+
+        assertThat(writer.batches).hasSize(1);
+        assertThat(writer.batches.getFirst())
+                .singleElement()
+                .satisfies(row -> assertThat(row.version()).isEqualTo(3));
+        task.flush(Map.of());
+        assertThat(writer.batches).hasSize(1);
+    }
+
+    @Test
+    void shouldWriteWhenTheBatchIsFullWithoutWaitingForAFlush() {
+        CallstreamSinkTask task = task(false, "2");
+
+        task.put(List.of(kpi(1, 10), kpi(2, 20)));
+
+        assertThat(writer.batches).hasSize(1);
+    }
+
+    @Test
+    void shouldRetryTransientFailuresThenGiveUp() {
+        CallstreamSinkTask task = task(false, "100");
+        task.put(List.of(kpi(1, 10)));
+        writer.failures.add(new IOException("connection reset"));
+
+        assertThatThrownBy(() -> task.flush(Map.of())).isInstanceOf(RetriableException.class);
+        assertThat(timeouts).containsExactly(1000L);
+        task.flush(Map.of());
+        assertThat(writer.batches).hasSize(1);
+
+        task.put(List.of(kpi(2, 20)));
+        writer.failures.add(new IOException("down"));
+        writer.failures.add(new IOException("down"));
+        writer.failures.add(new IOException("down"));
+        assertThatThrownBy(() -> task.flush(Map.of())).isInstanceOf(RetriableException.class);
+        assertThatThrownBy(() -> task.flush(Map.of())).isInstanceOf(RetriableException.class);
+        assertThatThrownBy(() -> task.flush(Map.of()))
+                .isInstanceOf(ConnectException.class)
+                .isNotInstanceOf(RetriableException.class)
+                .hasMessageContaining("after 2 retries");
+    }
+
+    @Test
+    void shouldFailAtOnceOnAPermanentFailure() {
+        CallstreamSinkTask task = task(false, "100");
+        task.put(List.of(kpi(1, 10)));
+        writer.failures.add(new IllegalStateException("syntax error"));
+
+        assertThatThrownBy(() -> task.flush(Map.of()))
+                .isInstanceOf(ConnectException.class)
+                .isNotInstanceOf(RetriableException.class)
+                .hasMessageContaining("syntax error");
+    }
+
+    @Test
+    void shouldReportUnmappableRecordsToTheDeadLetterQueueOrFailWithoutOne() {
+        SinkRecord unknown = new SinkRecord("calls", 0, null, "k", Schema.STRING_SCHEMA, "text", 5);
+
+        task(true, "100").put(List.of(unknown, kpi(6, 1)));
+        assertThat(reported).containsExactly(unknown);
+
+        assertThatThrownBy(() -> task(false, "100").put(List.of(unknown)))
+                .isInstanceOf(ConnectException.class)
+                .hasMessageContaining("calls-0@5")
+                .hasMessageContaining("no dead-letter queue");
+    }
+
+    static final Schema CATEGORY = SchemaBuilder.struct()
+            .field("category", Schema.STRING_SCHEMA)
+            .field("count", Schema.INT64_SCHEMA)
+            .build();
+    static final Schema KPI = SchemaBuilder.struct()
+            .name("io.callstream.schema.CallKpi")
+            .field("tenantId", Schema.STRING_SCHEMA)
+            .field("vendor", Schema.STRING_SCHEMA)
+            .field("windowStart", org.apache.kafka.connect.data.Timestamp.SCHEMA)
+            .field("windowEnd", org.apache.kafka.connect.data.Timestamp.SCHEMA)
+            .field("attempts", Schema.INT64_SCHEMA)
+            .field("answered", Schema.INT64_SCHEMA)
+            .field("networkEffective", Schema.INT64_SCHEMA)
+            .field("asr", Schema.FLOAT64_SCHEMA)
+            .field("ner", Schema.FLOAT64_SCHEMA)
+            .field("acdSeconds", Schema.OPTIONAL_FLOAT64_SCHEMA)
+            .field("avgPostDialDelayMillis", Schema.OPTIONAL_FLOAT64_SCHEMA)
+            .field("talkSeconds", Schema.INT64_SCHEMA)
+            .field("billedSeconds", Schema.INT64_SCHEMA)
+            .field("failures", SchemaBuilder.array(CATEGORY).build())
+            .field("emittedAt", org.apache.kafka.connect.data.Timestamp.SCHEMA)
+            .build();
+
+    /** One KPI emission of the same window at {@code offset}. */
+    static SinkRecord kpi(long offset, long attempts) {
+        java.util.Date minute = new java.util.Date(1_714_528_800_000L);
+        Struct kpi = new Struct(KPI)
+                .put("tenantId", "t-1")
+                .put("vendor", "ytx")
+                .put("windowStart", minute)
+                .put("windowEnd", minute)
+                .put("attempts", attempts)
+                .put("answered", 0L)
+                .put("networkEffective", 0L)
+                .put("asr", 0.0)
+                .put("ner", 0.0)
+                .put("talkSeconds", 0L)
+                .put("billedSeconds", 0L)
+                .put("failures", List.of())
+                .put("emittedAt", minute);
+        return new SinkRecord("call-kpis", 0, null, "k", KPI, kpi, offset);
+    }
+
+    private SinkTaskContext context(boolean withReporter) {
+        return new SinkTaskContext() {
+            @Override
+            public Map<String, String> configs() {
+                return Map.of();
+            }
+
+            @Override
+            public void offset(Map<TopicPartition, Long> offsets) {}
+
+            @Override
+            public void offset(TopicPartition partition, long offset) {}
+
+            @Override
+            public void timeout(long millis) {
+                timeouts.add(millis);
+            }
+
+            @Override
+            public Set<TopicPartition> assignment() {
+                return Set.of();
+            }
+
+            @Override
+            public void pause(TopicPartition... partitions) {}
+
+            @Override
+            public void resume(TopicPartition... partitions) {}
+
+            @Override
+            public void requestCommit() {}
+
+            @Override
+            public ErrantRecordReporter errantRecordReporter() {
+                return withReporter ? CallstreamSinkTaskTest.this::report : null;
+            }
+
+            @Override
+            public PluginMetrics pluginMetrics() {
+                return null;
+            }
+        };
+    }
+
+    private Future<Void> report(SinkRecord record, Throwable error) {
+        reported.add(record);
+        return CompletableFuture.completedFuture(null);
+    }
+}
