@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        subcommands = {BenchCommand.Ingest.class, ProcessorBenchmark.class})
+        subcommands = {BenchCommand.Ingest.class, ProcessorBenchmark.class, SinkBenchmark.class})
 public final class BenchCommand {
 
     public static void main(String[] args) {

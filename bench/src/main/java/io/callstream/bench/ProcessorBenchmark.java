@@ -139,6 +139,7 @@ final class ProcessorBenchmark implements Callable<Integer> {
                 "CALLSTREAM_PROCESSOR_APPLICATION_ID", applicationId,
                 "CALLSTREAM_PROCESSOR_STATE_DIR", data.resolve(applicationId).toString(),
                 "CALLSTREAM_PROCESSOR_PROCESSING_GUARANTEE", run.guarantee(),
+                "CALLSTREAM_PROCESSOR_METRICS_PORT", "0",
                 "CALLSTREAM_PROCESSOR_COMMIT_INTERVAL_MS", String.valueOf(run.commitMs())));
         long started = System.nanoTime();
         try (CallProcessor processor = CallProcessor.start(settings, Duration.ofMinutes(2));

@@ -24,11 +24,78 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "callstream 0.1.0-SNAPSHOT",
         description = "Runs callstream on this machine.",
-        subcommands = {CallstreamCommand.Up.class, CallstreamCommand.Reference.class})
+        subcommands = {
+            CallstreamCommand.Up.class,
+            CallstreamCommand.Reference.class,
+            CallstreamCommand.Ingest.class,
+            CallstreamCommand.Processor.class,
+            CallstreamCommand.ConnectWorker.class,
+            CallstreamCommand.Registry.class
+        })
 public final class CallstreamCommand {
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new CallstreamCommand()).execute(args));
+    }
+
+    /** The ingest service alone (configured by {@code CALLSTREAM_INGEST_*} variables), as a deployment runs it. */
+    @Command(
+            name = "ingest",
+            mixinStandardHelpOptions = true,
+            description = "Runs the ingest service alone (configuration: CALLSTREAM_INGEST_* variables, see README).")
+    static final class Ingest implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            io.callstream.ingest.IngestApplication.main(new String[0]);
+            return 0;
+        }
+    }
+
+    /** The processor alone (configured by {@code CALLSTREAM_PROCESSOR_*} variables); instances with one id share the work. */
+    @Command(
+            name = "processor",
+            mixinStandardHelpOptions = true,
+            description = "Runs the processor alone (configuration: CALLSTREAM_PROCESSOR_* variables, see README);"
+                    + " start more instances to share the partitions.")
+    static final class Processor implements Callable<Integer> {
+        @Override
+        public Integer call() throws InterruptedException {
+            io.callstream.processor.CallProcessor.main(new String[0]);
+            return 0;
+        }
+    }
+
+    /** A distributed-mode Kafka Connect worker with callstream's plugin on its class path. */
+    @Command(
+            name = "connect",
+            mixinStandardHelpOptions = true,
+            description = "Runs a Kafka Connect worker in distributed mode with callstream's converter and sinks;"
+                    + " add connectors through its REST API.")
+    static final class ConnectWorker implements Callable<Integer> {
+        @CommandLine.Parameters(paramLabel = "WORKER_PROPERTIES", description = "The worker's properties file.")
+        Path properties;
+
+        @Override
+        public Integer call() {
+            org.apache.kafka.connect.cli.ConnectDistributed.main(new String[] {properties.toString()});
+            return 0;
+        }
+    }
+
+    /** callstream's schema registry server alone. */
+    @Command(
+            name = "registry",
+            mixinStandardHelpOptions = true,
+            description = "Runs callstream's Confluent-API-compatible schema registry alone (see README).")
+    static final class Registry implements Callable<Integer> {
+        @CommandLine.Parameters(arity = "0..*", paramLabel = "ARGS", description = "Passed to the registry.")
+        String[] args = new String[0];
+
+        @Override
+        public Integer call() throws Exception {
+            io.callstream.registry.server.SchemaRegistryMain.main(args);
+            return 0;
+        }
     }
 
     /** Loads corrected code tables or tariffs into a running platform's reference topics. */
@@ -152,11 +219,13 @@ public final class CallstreamCommand {
                             + "  Kafka bootstrap servers  %s%n"
                             + "  Schema registry          %s%n"
                             + "  Ingest service           %s (/health, /ready, /prometheus)%n"
+                            + "  DuckDB (calls, KPIs)     %s%n"
                             + "  Data                     %s%n%n"
                             + "Vendor webhook endpoints:%n",
                     platform.bootstrapServers(),
                     platform.schemaRegistryUrl(),
                     platform.ingestUrl(),
+                    platform.duckDbUrl(),
                     dataDirectory.toAbsolutePath());
             platform.vendors()
                     .forEach(vendor -> System.out.printf("  POST %s/webhooks/%s%n", platform.ingestUrl(), vendor));

@@ -1,11 +1,16 @@
 package io.callstream.platform;
 
+import io.callstream.connect.clickhouse.ClickHouseSinkConnector;
+import io.callstream.connect.duckdb.DuckDbDatabases;
+import io.callstream.connect.duckdb.DuckDbSinkConnector;
+import io.callstream.connect.postgres.PostgresSinkConnector;
 import io.callstream.ingest.vendor.VendorAdapter;
 import io.callstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.callstream.processor.CallProcessor;
 import io.callstream.processor.ProcessorSettings;
 import io.callstream.registry.server.SchemaRegistryServer;
 import io.callstream.registry.server.SchemaRegistryServer.SchemaRegistryConfig;
+import io.callstream.schema.Topics;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.nio.file.Path;
@@ -20,8 +25,9 @@ import java.util.function.Consumer;
 /**
  * The whole pipeline on one machine: a real KRaft broker with its data under {@code dataDirectory},
  * the schema registry storing its schemas in that broker (so a restart resumes with everything
- * intact), the ingest service taking vendor webhooks, and the processor joining them into rated
- * calls. Components start in dependency order and stop in reverse.
+ * intact), the ingest service taking vendor webhooks, the processor joining them into rated
+ * calls, KPIs and alerts, and a Kafka Connect worker writing those to DuckDB. Components start in
+ * dependency order and stop in reverse.
  */
 public final class EmbeddedPlatform implements AutoCloseable {
 
@@ -30,6 +36,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
     private SchemaRegistryServer registry;
     private EmbeddedServer ingest;
     private CallProcessor processor;
+    private EmbeddedConnect connect;
+    private String duckDbUrl;
 
     private EmbeddedPlatform() {}
 
@@ -43,8 +51,9 @@ public final class EmbeddedPlatform implements AutoCloseable {
             platform.startKafka(settings, progress);
             platform.startRegistry(settings, progress);
             platform.startIngest(settings, progress);
-            if (settings.runProcessor()) {
+            if (settings.runPipeline()) {
                 platform.startProcessor(settings, progress);
+                platform.startSinks(settings, progress);
             }
             return platform;
         } catch (RuntimeException | InterruptedException e) {
@@ -103,9 +112,74 @@ public final class EmbeddedPlatform implements AutoCloseable {
                 "CALLSTREAM_PROCESSOR_STATE_DIR",
                 settings.dataDirectory().resolve("processor").toString());
         environment.put("CALLSTREAM_PROCESSOR_REPLICATION_FACTOR", "1");
+        environment.putIfAbsent("CALLSTREAM_PROCESSOR_METRICS_PORT", "0");
         processor = CallProcessor.start(ProcessorSettings.fromEnvironment(environment), Duration.ofMinutes(2));
         started.add(processor);
         progress.accept("Processor running in " + millisSince(begin) + " ms");
+    }
+
+    /**
+     * A Kafka Connect worker with the DuckDB sink writing calls, legs, KPIs and alerts to {@code
+     * <data>/callstream.duckdb}; the PostgreSQL and ClickHouse sinks too when {@code
+     * CALLSTREAM_SINK_POSTGRES_URL} (with {@code _USER}, {@code _PASSWORD}) or {@code
+     * CALLSTREAM_SINK_CLICKHOUSE_URL} are set.
+     */
+    private void startSinks(Settings settings, Consumer<String> progress) {
+        Instant begin = Instant.now();
+        progress.accept("Starting Kafka Connect with the DuckDB sink ...");
+        duckDbUrl = "jdbc:duckdb:" + settings.dataDirectory().toAbsolutePath().resolve("callstream.duckdb");
+        String database = duckDbUrl;
+        started.add(() -> DuckDbDatabases.close(database)); // after the worker has stopped
+        connect = EmbeddedConnect.start(
+                broker.bootstrapServers(),
+                registry.url(),
+                settings.dataDirectory().resolve("connect.offsets"));
+        started.add(connect);
+        connect.addConnector("duckdb", sinkConfig(DuckDbSinkConnector.class, duckDbUrl, "", ""), Duration.ofMinutes(1));
+        List<String> sinks = new ArrayList<>(List.of("DuckDB (" + duckDbUrl + ")"));
+        Map<String, String> environment = System.getenv();
+        String postgres = environment.get("CALLSTREAM_SINK_POSTGRES_URL");
+        if (postgres != null && !postgres.isBlank()) {
+            connect.addConnector(
+                    "postgres",
+                    sinkConfig(
+                            PostgresSinkConnector.class,
+                            postgres,
+                            environment.getOrDefault("CALLSTREAM_SINK_POSTGRES_USER", ""),
+                            environment.getOrDefault("CALLSTREAM_SINK_POSTGRES_PASSWORD", "")),
+                    Duration.ofMinutes(1));
+            sinks.add("PostgreSQL (" + postgres + ")");
+        }
+        String clickHouse = environment.get("CALLSTREAM_SINK_CLICKHOUSE_URL");
+        if (clickHouse != null && !clickHouse.isBlank()) {
+            connect.addConnector(
+                    "clickhouse", sinkConfig(ClickHouseSinkConnector.class, clickHouse, "", ""), Duration.ofMinutes(1));
+            sinks.add("ClickHouse (" + clickHouse + ")");
+        }
+        progress.accept(
+                "Kafka Connect running in " + millisSince(begin) + " ms, writing to " + String.join(", ", sinks));
+    }
+
+    private static Map<String, String> sinkConfig(Class<?> connector, String url, String user, String password) {
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", connector.getName());
+        config.put("tasks.max", "1");
+        config.put("topics", String.join(",", Topics.CALLS, Topics.CALL_KPIS, Topics.CALL_ALERTS));
+        config.put("connection.url", url);
+        config.put("connection.user", user);
+        config.put("connection.password", password);
+        config.put("consumer.override.auto.offset.reset", "earliest");
+        config.put("consumer.override.isolation.level", "read_committed");
+        config.put("errors.tolerance", "all");
+        config.put("errors.deadletterqueue.topic.name", Topics.DEAD_LETTERS + "-sinks");
+        config.put("errors.deadletterqueue.topic.replication.factor", "1");
+        config.put("errors.deadletterqueue.context.headers.enable", "true");
+        return config;
+    }
+
+    /** The DuckDB file the platform's sink writes to, as a JDBC URL; null when the sinks do not run. */
+    public String duckDbUrl() {
+        return duckDbUrl;
     }
 
     /** The ingest service's base URL; vendors push to {@code <url>/webhooks/<vendor>}. */
@@ -153,7 +227,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
      * @param registryPort the schema registry's port (default 8081; 0 picks a free one)
      * @param ingestPort the ingest service's port (default 8090; -1 picks a free one)
      * @param partitions partitions of each topic created on first start (default 3)
-     * @param runProcessor whether to run the processor (benchmarks of ingest alone turn it off)
+     * @param runPipeline whether to run the processor and the sinks (benchmarks of single stages
+     *     turn it off)
      */
     public record Settings(
             Path dataDirectory,
@@ -162,5 +237,5 @@ public final class EmbeddedPlatform implements AutoCloseable {
             int registryPort,
             int ingestPort,
             int partitions,
-            boolean runProcessor) {}
+            boolean runPipeline) {}
 }

@@ -3,6 +3,7 @@ package io.callstream.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.callstream.connect.duckdb.DuckDbDatabases;
 import io.callstream.platform.EmbeddedPlatform.Settings;
 import io.callstream.registry.client.RegistryClientConfig;
 import io.callstream.registry.client.RestSchemaRegistryClient;
@@ -15,6 +16,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,18 +53,39 @@ class EmbeddedPlatformIT {
             assertThat(call.getVendorBilledSeconds()).isEqualTo(180);
             assertThat(call.getBillingDifferenceSeconds()).isZero();
             id = registry(first).getLatest(Topics.CALLS + "-value").id();
+            assertThat(storedCall(first)).isEqualTo("wl-platform-1|CONNECTED|121|180|1");
         }
 
         try (EmbeddedPlatform second = EmbeddedPlatform.start(settings, line -> {})) {
             assertThat(registry(second).getLatest(Topics.CALLS + "-value").id()).isEqualTo(id);
             assertThat(firstCall(second).getCallId()).isEqualTo("wl-platform-1");
+            assertThat(storedCall(second)).isEqualTo("wl-platform-1|CONNECTED|121|180|1");
         }
         assertThat(progress)
                 .anySatisfy(line ->
                         assertThat(line).startsWith("Kafka ready at 127.0.0.1:").contains("6 topics created"))
                 .anySatisfy(line -> assertThat(line).startsWith("Schema registry ready at http://127.0.0.1:"))
                 .anySatisfy(line -> assertThat(line).startsWith("Ingest service ready at http://127.0.0.1:"))
-                .anySatisfy(line -> assertThat(line).startsWith("Processor running in "));
+                .anySatisfy(line -> assertThat(line).startsWith("Processor running in "))
+                .anySatisfy(line ->
+                        assertThat(line).startsWith("Kafka Connect running in ").contains("DuckDB"));
+    }
+
+    /** The call row the DuckDB sink wrote, as {@code id|outcome|talk|billed|version}, waiting up to a minute. */
+    private static String storedCall(EmbeddedPlatform platform) {
+        return await().atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .until(
+                        () -> {
+                            try (Connection connection = DuckDbDatabases.connect(platform.duckDbUrl());
+                                    Statement statement = connection.createStatement();
+                                    ResultSet rows = statement.executeQuery(
+                                            "SELECT call_id || '|' || outcome || '|' || talk_seconds"
+                                                    + " || '|' || billed_seconds || '|' || version FROM calls")) {
+                                return rows.next() ? rows.getString(1) : null;
+                            }
+                        },
+                        java.util.Objects::nonNull);
     }
 
     /** The first call on {@code calls}, read committed, waiting up to a minute for it. */

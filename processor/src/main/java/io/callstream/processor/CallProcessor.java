@@ -22,9 +22,11 @@ public final class CallProcessor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CallProcessor.class);
 
     private final KafkaStreams streams;
+    private final ProcessorMetrics metrics;
 
-    private CallProcessor(KafkaStreams streams) {
+    private CallProcessor(KafkaStreams streams, ProcessorMetrics metrics) {
         this.streams = streams;
+        this.metrics = metrics;
     }
 
     public static void main(String[] args) throws InterruptedException {
@@ -46,14 +48,20 @@ public final class CallProcessor implements AutoCloseable {
         ReferenceDataLoader reference = new ReferenceDataLoader(settings.bootstrapServers(), serdes);
         reference.ensureTopics(settings.replicationFactor());
         reference.seedIfEmpty().forEach(summary -> log.info("Seeded the shipped reference data: {}", summary));
+        ProcessorMetrics metrics = new ProcessorMetrics();
+        if (settings.metricsPort() >= 0) {
+            metrics.serve(settings.metricsPort());
+        }
         TopologySettings topology = new TopologySettings(
                 serdes,
                 Set.copyOf(CodeTable.BUNDLED_VENDORS),
                 settings.finaliseAfter(),
                 settings.retainFor(),
                 Duration.ofSeconds(10),
-                settings.alerts());
+                settings.alerts(),
+                metrics);
         KafkaStreams streams = new KafkaStreams(CallTopology.build(topology), streamsConfig(settings));
+        metrics.bind(streams);
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
@@ -65,12 +73,14 @@ public final class CallProcessor implements AutoCloseable {
         try {
             if (!running.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 streams.close(Duration.ofSeconds(5));
+                metrics.close();
                 throw new IllegalStateException("The processor did not reach RUNNING within " + timeout + " (state "
                         + streams.state() + "): are Kafka and the topics there?");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             streams.close(Duration.ofSeconds(5));
+            metrics.close();
             throw new IllegalStateException("Interrupted while starting the processor", e);
         }
         log.info(
@@ -78,7 +88,7 @@ public final class CallProcessor implements AutoCloseable {
                 settings.applicationId(),
                 settings.processingGuarantee(),
                 Duration.between(begin, Instant.now()).toMillis());
-        return new CallProcessor(streams);
+        return new CallProcessor(streams, metrics);
     }
 
     static Properties streamsConfig(ProcessorSettings settings) {
@@ -98,6 +108,11 @@ public final class CallProcessor implements AutoCloseable {
         return config;
     }
 
+    /** The metrics in Prometheus' text format (also served on {@code METRICS_PORT}). */
+    public String scrapeMetrics() {
+        return metrics.scrape();
+    }
+
     public KafkaStreams.State state() {
         return streams.state();
     }
@@ -110,5 +125,6 @@ public final class CallProcessor implements AutoCloseable {
     public void close() {
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
+        metrics.close();
     }
 }

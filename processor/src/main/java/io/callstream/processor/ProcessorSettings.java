@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
  * @param processingGuarantee {@code PROCESSING_GUARANTEE} (exactly_once_v2)
  * @param commitInterval {@code COMMIT_INTERVAL_MS} (100)
  * @param streamThreads {@code STREAM_THREADS} (2): threads processing tasks in this instance
+ * @param metricsPort {@code METRICS_PORT} (9404): {@code GET /prometheus} metrics; 0 any free port,
+ *     -1 none
  * @param replicationFactor {@code REPLICATION_FACTOR} of internal topics (1; 3 on a cluster)
  * @param finaliseAfter {@code FINALISE_AFTER_SECONDS} (600): calls without terminal information
  * @param retainFor {@code RETAIN_FOR_SECONDS} (86400): finished calls kept for late information
@@ -38,6 +40,7 @@ public record ProcessorSettings(
         String processingGuarantee,
         Duration commitInterval,
         int streamThreads,
+        int metricsPort,
         int replicationFactor,
         Duration finaliseAfter,
         Duration retainFor,
@@ -52,6 +55,7 @@ public record ProcessorSettings(
                 get(env, "PROCESSING_GUARANTEE", "exactly_once_v2"),
                 Duration.ofMillis(Long.parseLong(get(env, "COMMIT_INTERVAL_MS", "100"))),
                 Integer.parseInt(get(env, "STREAM_THREADS", "2")),
+                Integer.parseInt(get(env, "METRICS_PORT", "9404")),
                 Integer.parseInt(get(env, "REPLICATION_FACTOR", "1")),
                 Duration.ofSeconds(Long.parseLong(get(env, "FINALISE_AFTER_SECONDS", "600"))),
                 Duration.ofSeconds(Long.parseLong(get(env, "RETAIN_FOR_SECONDS", "86400"))),

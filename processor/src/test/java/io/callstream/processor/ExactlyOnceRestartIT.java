@@ -116,6 +116,7 @@ class ExactlyOnceRestartIT {
         env.put("CALLSTREAM_PROCESSOR_SCHEMA_REGISTRY_URL", platform.schemaRegistryUrl());
         env.put("CALLSTREAM_PROCESSOR_APPLICATION_ID", applicationId);
         env.put("CALLSTREAM_PROCESSOR_STATE_DIR", stateDir.toString());
+        env.put("CALLSTREAM_PROCESSOR_METRICS_PORT", "0");
         return builder.start();
     }
 
@@ -183,11 +184,18 @@ class ExactlyOnceRestartIT {
 
     private ProcessorSettings settings(String applicationId, Path stateDir) {
         return ProcessorSettings.fromEnvironment(Map.of(
-                "CALLSTREAM_PROCESSOR_BOOTSTRAP_SERVERS", platform.bootstrapServers(),
-                "CALLSTREAM_PROCESSOR_SCHEMA_REGISTRY_URL", platform.schemaRegistryUrl(),
-                "CALLSTREAM_PROCESSOR_APPLICATION_ID", applicationId,
-                "CALLSTREAM_PROCESSOR_STATE_DIR", stateDir.toString(),
-                "CALLSTREAM_PROCESSOR_PROCESSING_GUARANTEE", "exactly_once_v2"));
+                "CALLSTREAM_PROCESSOR_BOOTSTRAP_SERVERS",
+                platform.bootstrapServers(),
+                "CALLSTREAM_PROCESSOR_SCHEMA_REGISTRY_URL",
+                platform.schemaRegistryUrl(),
+                "CALLSTREAM_PROCESSOR_APPLICATION_ID",
+                applicationId,
+                "CALLSTREAM_PROCESSOR_STATE_DIR",
+                stateDir.toString(),
+                "CALLSTREAM_PROCESSOR_PROCESSING_GUARANTEE",
+                "exactly_once_v2",
+                "CALLSTREAM_PROCESSOR_METRICS_PORT",
+                "0"));
     }
 
     private void createTopics() throws Exception {

@@ -13,11 +13,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class AlertProcessor implements Processor<String, CallKpi, String, CallAlert> {
 
     private final FailureRateAlerts alerts;
+    private final TopologyListener listener;
     private ProcessorContext<String, CallAlert> context;
     private KeyValueStore<String, AlertTrack> tracks;
 
-    AlertProcessor(FailureRateAlerts alerts) {
+    AlertProcessor(FailureRateAlerts alerts, TopologyListener listener) {
         this.alerts = alerts;
+        this.listener = listener;
     }
 
     @Override
@@ -34,6 +36,7 @@ final class AlertProcessor implements Processor<String, CallKpi, String, CallAle
         FailureRateAlerts.Step step = alerts.apply(tracks.get(record.key()), record.value());
         tracks.put(record.key(), step.track());
         if (step.alert() != null) {
+            listener.alertEmitted(step.alert());
             context.forward(new Record<>(
                     record.key(), step.alert(), step.alert().getEventTime().toEpochMilli()));
         }

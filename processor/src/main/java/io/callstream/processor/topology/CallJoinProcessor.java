@@ -142,6 +142,7 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
             return previous;
         }
         context.forward(new Record<>(key, call, now));
+        settings.listener().callEmitted(call);
         if (previous != null) {
             forward(KpiWindows.contribution(previous, -1), now);
         }
@@ -216,5 +217,6 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
                 .setOriginalBytes(record.value() == null ? null : ByteBuffer.wrap(record.value()))
                 .build();
         context.forward(new Record<>(letter.getDeadLetterId(), letter, record.timestamp()));
+        settings.listener().deadLettered(letter);
     }
 }

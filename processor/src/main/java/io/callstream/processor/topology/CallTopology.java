@@ -135,7 +135,7 @@ public final class CallTopology {
                         .withKeySerde(Serdes.String())
                         .withValueSerde(serde(CallKpi.class, settings)))
                 .process(
-                        () -> new AlertProcessor(new FailureRateAlerts(settings.alerts())),
+                        () -> new AlertProcessor(new FailureRateAlerts(settings.alerts()), settings.listener()),
                         Named.as("failure-rate-alerts"),
                         ALERT_STORE)
                 .to(

@@ -17,6 +17,7 @@ import java.util.Set;
  *     information produces a new version rather than a new call
  * @param scanInterval how often due calls are looked for
  * @param alerts when failure-rate alerts are raised and cleared
+ * @param listener told what is emitted, for metrics
  */
 public record TopologySettings(
         Map<String, Object> serdeConfig,
@@ -24,7 +25,8 @@ public record TopologySettings(
         Duration finaliseAfter,
         Duration retainFor,
         Duration scanInterval,
-        AlertPolicy alerts) {
+        AlertPolicy alerts,
+        TopologyListener listener) {
 
     public TopologySettings {
         serdeConfig = Map.copyOf(serdeConfig);
@@ -43,6 +45,7 @@ public record TopologySettings(
                 finaliseAfter,
                 retainFor,
                 Duration.ofSeconds(10),
-                AlertPolicy.DEFAULT);
+                AlertPolicy.DEFAULT,
+                TopologyListener.NONE);
     }
 }

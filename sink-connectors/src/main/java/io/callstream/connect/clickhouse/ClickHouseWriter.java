@@ -51,7 +51,8 @@ public final class ClickHouseWriter implements RowWriter {
     private final SinkSettings settings;
     private final Map<Table.Kind, Table> tables;
     private final HttpClient http;
-    private boolean millisecondTimestamps = true;
+    /** Whether the server has DateTime64 (20.1+); asked on first use. */
+    private Boolean millisecondTimestamps;
 
     public ClickHouseWriter(SinkSettings settings) {
         this.settings = settings;
@@ -63,10 +64,16 @@ public final class ClickHouseWriter implements RowWriter {
 
     @Override
     public void createTables() throws IOException, InterruptedException {
-        String version = query("SELECT version()", null).trim();
-        millisecondTimestamps = Integer.parseInt(version.substring(0, version.indexOf('.'))) >= 20;
+        detectServer();
         for (Table table : tables.values()) {
             query(createTable(table), null);
+        }
+    }
+
+    private void detectServer() throws IOException, InterruptedException {
+        if (millisecondTimestamps == null) {
+            String version = query("SELECT version()", null).trim();
+            millisecondTimestamps = Integer.parseInt(version.substring(0, version.indexOf('.'))) >= 20;
         }
     }
 
@@ -93,6 +100,7 @@ public final class ClickHouseWriter implements RowWriter {
 
     @Override
     public void write(List<Row> rows) throws IOException, InterruptedException {
+        detectServer();
         Map<Table, StringBuilder> bodies = new LinkedHashMap<>();
         for (Row row : rows) {
             appendJson(bodies.computeIfAbsent(row.table(), table -> new StringBuilder()), row);

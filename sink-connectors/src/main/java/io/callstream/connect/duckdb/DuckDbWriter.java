@@ -50,8 +50,18 @@ public final class DuckDbWriter extends JdbcRowWriter {
         };
     }
 
+    /** Tasks share one database per JVM (see {@link DuckDbDatabases}): a JVM-wide lock is enough. */
+    @Override
+    protected void lockForDdl(Statement statement) {}
+
     @Override
     public void createTables() throws SQLException {
+        synchronized (DuckDbDatabases.class) {
+            createAll();
+        }
+    }
+
+    private void createAll() throws SQLException {
         super.createTables();
         Connection db = connection();
         try (Statement statement = db.createStatement()) {
@@ -80,6 +90,14 @@ public final class DuckDbWriter extends JdbcRowWriter {
             statement.execute(upsert(table, "SELECT * FROM " + stage));
             statement.execute("DELETE FROM " + stage);
         }
+    }
+
+    /** DuckDB reports a write-write conflict between concurrent tasks without an SQL state: retry it. */
+    @Override
+    public boolean isTransient(Exception failure) {
+        return super.isTransient(failure)
+                || (failure instanceof SQLException
+                        && String.valueOf(failure.getMessage()).contains("onflict"));
     }
 
     private static void append(DuckDBAppender appender, Object value) throws SQLException {

@@ -49,6 +49,7 @@ public abstract class JdbcRowWriter implements RowWriter {
     public void createTables() throws SQLException {
         Connection db = connection();
         try (Statement statement = db.createStatement()) {
+            lockForDdl(statement);
             for (Table table : tables.values()) {
                 statement.execute(createTable(table));
             }
@@ -61,6 +62,12 @@ public abstract class JdbcRowWriter implements RowWriter {
             throw e;
         }
     }
+
+    /**
+     * Serialises table creation between tasks starting together ({@code IF NOT EXISTS} is not safe
+     * against a concurrent create); called inside the creating transaction.
+     */
+    protected abstract void lockForDdl(Statement statement) throws SQLException;
 
     /** {@code CREATE TABLE IF NOT EXISTS}: the documented DDL of each table. */
     public String createTable(Table table) {

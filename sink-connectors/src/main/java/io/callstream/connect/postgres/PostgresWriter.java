@@ -24,6 +24,9 @@ import java.util.Properties;
  */
 public final class PostgresWriter extends JdbcRowWriter {
 
+    /** The advisory lock id taken while creating tables ("callstrm" in ASCII). */
+    static final long DDL_LOCK = 0x63616c6c7374726dL;
+
     public PostgresWriter(SinkSettings settings) {
         super(settings);
     }
@@ -44,6 +47,12 @@ public final class PostgresWriter extends JdbcRowWriter {
             statement.execute("SET TIME ZONE 'UTC'");
         }
         return connection;
+    }
+
+    /** A transaction-scoped advisory lock: concurrent tasks create the tables one after the other. */
+    @Override
+    protected void lockForDdl(Statement statement) throws SQLException {
+        statement.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
     }
 
     @Override

@@ -63,6 +63,36 @@ public abstract class RowWriterContract {
         }
     }
 
+    @Test
+    void shouldCreateTheTablesFromTasksStartingTogether() throws Exception {
+        List<RowWriter> writers = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            writers.add(writer());
+            writers.getLast().write(List.of()); // connected, so they race on the DDL itself
+        }
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(writers.size());
+        try {
+            List<java.util.concurrent.CompletableFuture<Void>> creating = writers.stream()
+                    .map(writer -> java.util.concurrent.CompletableFuture.runAsync(() -> {
+                        try {
+                            start.await();
+                            writer.createTables();
+                        } catch (Exception e) {
+                            throw new java.util.concurrent.CompletionException(e);
+                        }
+                    }))
+                    .toList();
+            for (var created : creating) {
+                created.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            write(writers.get(2), call("c1", 1, 60));
+            assertThat(select(tables.get(Table.Kind.CALLS).name(), "talk_seconds"))
+                    .containsExactly("ytx|c1|1|60");
+        } finally {
+            writers.forEach(RowWriter::close);
+        }
+    }
+
     private static void write(RowWriter writer, List<?>... batches) throws Exception {
         List<Row> rows = new ArrayList<>();
         for (List<?> batch : batches) {

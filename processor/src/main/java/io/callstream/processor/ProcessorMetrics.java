@@ -1,0 +1,118 @@
+package io.callstream.processor;
+
+import com.sun.net.httpserver.HttpServer;
+import io.callstream.processor.topology.TopologyListener;
+import io.callstream.schema.AlertState;
+import io.callstream.schema.Call;
+import io.callstream.schema.CallAlert;
+import io.callstream.schema.DeadLetter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The processor's metrics at {@code GET /prometheus} on {@code METRICS_PORT}: Kafka Streams' own
+ * (lag, rates, latencies: {@code kafka_stream_*}, {@code kafka_consumer_*}) and what the topology
+ * emits: {@code callstream_processor_calls_total{vendor,outcome,category}} (call versions),
+ * {@code callstream_processor_alerts_active{tenant,vendor}} (1 while a failure-rate alert is raised)
+ * and {@code callstream_processor_dead_letters_total}.
+ */
+final class ProcessorMetrics implements TopologyListener, AutoCloseable {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, Counter> calls = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> activeAlerts = new ConcurrentHashMap<>();
+    private final Counter deadLetters = Counter.builder("callstream.processor.dead.letters")
+            .description("Records the processor sent to dead-letters")
+            .register(registry);
+    private KafkaStreamsMetrics streamsMetrics;
+    private HttpServer server;
+
+    /** Serves the metrics on {@code port} (0: any free port). */
+    void serve(int port) {
+        try {
+            server = HttpServer.create(new InetSocketAddress(port), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot serve the processor's metrics on port " + port, e);
+        }
+        server.createContext("/prometheus", exchange -> {
+            byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    void bind(KafkaStreams streams) {
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+    }
+
+    String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void callEmitted(Call call) {
+        String outcome = call.getOutcome().name();
+        String category = call.getFailureCategory().name();
+        calls.computeIfAbsent(
+                        call.getVendor() + '\n' + outcome + '\n' + category,
+                        key -> Counter.builder("callstream.processor.calls")
+                                .description("Call versions emitted, by vendor, outcome and failure category")
+                                .tag("vendor", call.getVendor())
+                                .tag("outcome", outcome)
+                                .tag("category", category)
+                                .register(registry))
+                .increment();
+    }
+
+    @Override
+    public void alertEmitted(CallAlert alert) {
+        activeAlerts
+                .computeIfAbsent(alert.getTenantId() + '\n' + alert.getVendor(), key -> {
+                    AtomicInteger active = new AtomicInteger();
+                    Gauge.builder("callstream.processor.alerts.active", active, AtomicInteger::get)
+                            .description("1 while a failure-rate alert is raised for the tenant and vendor")
+                            .tag("tenant", alert.getTenantId())
+                            .tag("vendor", alert.getVendor())
+                            .register(registry);
+                    return active;
+                })
+                .set(alert.getState() == AlertState.RAISED ? 1 : 0);
+    }
+
+    @Override
+    public void deadLettered(DeadLetter letter) {
+        deadLetters.increment();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.stop(0);
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
+        registry.close();
+    }
+}
