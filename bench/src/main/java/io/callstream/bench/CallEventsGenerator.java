@@ -46,6 +46,15 @@ final class CallEventsGenerator {
         return recordPush("ucpaas", "uc-" + n, begin, talk, request);
     }
 
+    /** The field the ingest service names as the source of the raw code, per vendor and leg. */
+    private static String stateSource(String vendor, Leg leg) {
+        return switch (vendor) {
+            case "ucpaas" -> "reason";
+            case "winnerlook" -> leg == Leg.A ? "callerState" : "calleeState";
+            default -> "stateDesc";
+        };
+    }
+
     private List<CallEvent> recordPush(String vendor, String callId, Instant begin, int talk, List<CallEvent> before) {
         Instant bridge = begin.plusSeconds(8);
         Instant end = bridge.plusSeconds(Math.max(talk, 20));
@@ -57,7 +66,7 @@ final class CallEventsGenerator {
                     .setAnswerTime(answered ? (leg == Leg.A ? begin.plusSeconds(3) : bridge) : null)
                     .setEndTime(end)
                     .setStateCode(answered ? "0" : "4")
-                    .setStateSource(vendor.equals("ucpaas") ? "reason" : "state")
+                    .setStateSource(stateSource(vendor, leg))
                     .setHangupSide(HangupSide.A)
                     .setVendorBilledSeconds((talk + 59) / 60 * 60)
                     .setEnvelopeId("env-" + callId)

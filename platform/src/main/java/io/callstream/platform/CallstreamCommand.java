@@ -1,6 +1,7 @@
 package io.callstream.platform;
 
 import io.callstream.platform.EmbeddedPlatform.Settings;
+import io.callstream.platform.simulate.TrafficSimulator;
 import io.callstream.processor.ReferenceDataLoader;
 import io.callstream.processor.domain.CodeRule;
 import io.callstream.processor.domain.CodeTable;
@@ -8,6 +9,7 @@ import io.callstream.processor.domain.TariffTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +29,7 @@ import picocli.CommandLine.Option;
         subcommands = {
             CallstreamCommand.Up.class,
             CallstreamCommand.Reference.class,
+            CallstreamCommand.Simulate.class,
             CallstreamCommand.Ingest.class,
             CallstreamCommand.Processor.class,
             CallstreamCommand.ConnectWorker.class,
@@ -36,6 +39,70 @@ public final class CallstreamCommand {
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new CallstreamCommand()).execute(args));
+    }
+
+    /** Vendor traffic against a running ingest service. */
+    @Command(
+            name = "simulate",
+            mixinStandardHelpOptions = true,
+            description = "Sends realistic vendor pushes (all four vendors' native formats, every failure state,"
+                    + " retries, late and out-of-order pushes, a few malformed bodies) to a running ingest service.")
+    static final class Simulate implements Callable<Integer> {
+
+        @Option(
+                names = "--ingest-url",
+                defaultValue = "http://127.0.0.1:8090",
+                description = "Default: ${DEFAULT-VALUE}.")
+        String ingestUrl;
+
+        @Option(
+                names = "--rate",
+                defaultValue = "200",
+                description = "Calls started per second (default: ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(
+                names = "--duration",
+                defaultValue = "60s",
+                description = "How long to start calls for: 90s, 5m, 1h (default: ${DEFAULT-VALUE}).")
+        String duration;
+
+        @Option(
+                names = "--spike",
+                paramLabel = "VENDOR",
+                description = "Inject a failure spike (60% network-side failures) for winnerlook, ucpaas or yunhuni.")
+        String spike;
+
+        @Option(
+                names = "--seed",
+                defaultValue = "42",
+                description = "Makes the traffic repeatable (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            TrafficSimulator.Options options =
+                    new TrafficSimulator.Options(ingestUrl, rate, parseDuration(duration), spike, seed);
+            System.out.printf(
+                    "Simulating %s of vendor traffic at %.0f calls/s against %s%s%n",
+                    duration, rate, ingestUrl, spike == null ? "" : " with a failure spike for " + spike);
+            TrafficSimulator.Summary summary = new TrafficSimulator().run(options, System.out);
+            System.out.print(summary.describe());
+            return summary.failed() == 0 ? 0 : 1;
+        }
+
+        static Duration parseDuration(String text) {
+            String value = text.trim().toLowerCase(java.util.Locale.ROOT);
+            long amount = Long.parseLong(value.replaceAll("[a-z]+$", ""));
+            return switch (value.replaceAll("^[0-9]+", "")) {
+                case "", "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default ->
+                    throw new CommandLine.ParameterException(
+                            new CommandLine(new Simulate()), "--duration: use e.g. 90s, 5m or 1h, not " + text);
+            };
+        }
     }
 
     /** The ingest service alone (configured by {@code CALLSTREAM_INGEST_*} variables), as a deployment runs it. */

@@ -93,7 +93,7 @@ class ExactlyOnceRestartIT {
                     .setAnswerTime(leg == Leg.A ? START.plusSeconds(2) : START.plusSeconds(10))
                     .setEndTime(end)
                     .setStateCode("0")
-                    .setStateSource("state")
+                    .setStateSource(leg == Leg.A ? "callerState" : "calleeState")
                     .setEnvelopeId("env-" + callId)
                     .setPushEventCount(2)
                     .build();

@@ -2,12 +2,14 @@ package io.callstream.processor.domain;
 
 import io.callstream.schema.CodeMapping;
 import io.callstream.schema.FailureCategory;
+import java.util.List;
 
 /**
  * One row of a vendor's code table: what a raw state code (or a keyword of the raw text) means.
  *
  * @param vendor the vendor key
- * @param field the vendor field the code comes from (e.g. state, reason, stateDesc)
+ * @param field the vendor field the code comes from (e.g. reason, stateDesc), or several separated by
+ *     {@code /} when they share one list of codes (callerState/calleeState)
  * @param pattern an exact code, or {@code ~text}: the raw code or text contains {@code text}
  * @param answered the category when the leg was answered
  * @param unanswered the category when it was not
@@ -48,6 +50,11 @@ public record CodeRule(
                 mapping.getAnsweredCategory(),
                 mapping.getUnansweredCategory(),
                 mapping.getMeaning());
+    }
+
+    /** Whether the rule reads codes of {@code stateSource} (a field the vendor's push named). */
+    boolean appliesToField(String stateSource) {
+        return stateSource == null || List.of(field.split("/")).contains(stateSource);
     }
 
     boolean isKeyword() {

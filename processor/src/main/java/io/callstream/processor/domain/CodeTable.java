@@ -104,7 +104,7 @@ public final class CodeTable {
      */
     public FailureCategory categorize(String vendor, String field, String code, String text, boolean answered) {
         List<CodeRule> rules = rulesByVendor.getOrDefault(vendor, List.of()).stream()
-                .filter(rule -> field == null || rule.field().equals(field))
+                .filter(rule -> rule.appliesToField(field))
                 .toList();
         return rules.stream()
                 .filter(rule -> !rule.isKeyword() && rule.matches(code, text))

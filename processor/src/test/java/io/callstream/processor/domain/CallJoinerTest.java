@@ -179,7 +179,7 @@ class CallJoinerTest {
                         .setDialTime(T0)
                         .setAnswerTime(T0.plusSeconds(1))
                         .setStateCode("10")
-                        .setStateSource("state")
+                        .setStateSource("callerState")
                         .setHangupSide(HangupSide.A)
                         .setLegDurationSeconds(128)
                         .setVendorBilledSeconds(120)
@@ -189,7 +189,7 @@ class CallJoinerTest {
                         .setCallStartTime(T0)
                         .setAnswerTime(T0.plusSeconds(9))
                         .setStateCode("0")
-                        .setStateSource("state")
+                        .setStateSource("calleeState")
                         .setHangupSide(HangupSide.A)
                         .setVendorBilledSeconds(120)
                         .build());

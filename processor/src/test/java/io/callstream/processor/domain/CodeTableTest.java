@@ -39,7 +39,7 @@ class CodeTableTest {
         "14, false, BINDING_ERROR"
     })
     void shouldMapEveryWinnerlookState(String code, boolean answered, FailureCategory expected) {
-        assertThat(TABLE.categorize("winnerlook", "state", code, null, answered))
+        assertThat(TABLE.categorize("winnerlook", "calleeState", code, null, answered))
                 .isEqualTo(expected);
     }
 
@@ -88,12 +88,25 @@ class CodeTableTest {
     }
 
     @Test
+    void shouldReadWinnerlooksCallerAndCalleeStatesFromOneList() {
+        // the fields the ingest service names as the codes' source (WinnerlookAdapter)
+        assertThat(TABLE.categorize("winnerlook", "callerState", "2", null, false))
+                .isEqualTo(BUSY);
+        assertThat(TABLE.categorize("winnerlook", "calleeState", "2", null, false))
+                .isEqualTo(BUSY);
+        assertThat(TABLE.categorize("winnerlook", "callerState", "10", null, false))
+                .isEqualTo(CANCELLED);
+        assertThat(TABLE.categorize("winnerlook", "state", "2", null, false)).isEqualTo(UNKNOWN);
+    }
+
+    @Test
     void shouldLetAnOperatorsTableOverrideTheShippedOne() {
         CodeTable corrected = new CodeTable(CodeTable.parse("winnerlook", "state,13,UNKNOWN,BUSY,corrected"));
 
         assertThat(corrected.categorize("winnerlook", "state", "13", null, false))
                 .isEqualTo(BUSY);
-        assertThat(TABLE.categorize("winnerlook", "state", "13", null, false)).isEqualTo(BINDING_ERROR);
+        assertThat(TABLE.categorize("winnerlook", "calleeState", "13", null, false))
+                .isEqualTo(BINDING_ERROR);
     }
 
     @Test

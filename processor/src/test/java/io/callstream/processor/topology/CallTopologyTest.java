@@ -413,7 +413,7 @@ class CallTopologyTest {
                         .setAnswerTime(START.plusSeconds(1))
                         .setEndTime(end)
                         .setStateCode("10")
-                        .setStateSource("state")
+                        .setStateSource("callerState")
                         .build(),
                 event(callId, "winnerlook", Leg.B, CallEventType.CALL_RECORD, end)
                         .setEventId(callId + "-b")
@@ -422,7 +422,7 @@ class CallTopologyTest {
                         .setAnswerTime(START.plusSeconds(9))
                         .setEndTime(end)
                         .setStateCode("0")
-                        .setStateSource("state")
+                        .setStateSource("calleeState")
                         .build());
     }
 

@@ -1,0 +1,278 @@
+package io.callstream.platform.simulate;
+
+import io.callstream.platform.simulate.SimulatedCall.Push;
+import io.callstream.schema.FailureCategory;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Plays vendor traffic against a running ingest service at a steady rate of calls: each call's
+ * pushes in the vendor's native format, vendor retries (the same push again), pushes held back and
+ * sent at the end (late and, for YTX, out of order: the record before the leg states), a few
+ * malformed bodies, and optionally a failure spike for one vendor. It knows what callstream must
+ * make of every call ({@link Expected}), so a run can be checked against the stores.
+ */
+public final class TrafficSimulator {
+
+    /**
+     * @param callsPerSecond calls started per second
+     * @param duration how long to start calls for
+     * @param spikeVendor a vendor whose calls fail (network side) 60% of the time; null for none
+     * @param seed makes the traffic repeatable
+     */
+    public record Options(String ingestUrl, double callsPerSecond, Duration duration, String spikeVendor, long seed) {
+
+        public Options {
+            if (callsPerSecond <= 0 || duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException("rate and duration must be positive");
+            }
+            if (spikeVendor != null
+                    && !List.of("winnerlook", "ucpaas", "yunhuni").contains(spikeVendor)) {
+                throw new IllegalArgumentException("a spike can be injected for winnerlook, ucpaas or yunhuni");
+            }
+        }
+
+        long calls() {
+            return Math.max(1, Math.round(callsPerSecond * duration.toMillis() / 1000.0));
+        }
+    }
+
+    /** What callstream must hold after the run: one row per call, these categories and billed seconds. */
+    public record Expected(
+            long calls,
+            Map<String, Map<FailureCategory, Long>> categoriesByVendor,
+            Map<String, Long> billedSecondsByVendor,
+            Map<String, Long> talkSecondsByVendor) {}
+
+    /** What the run sent and how the ingest service answered. */
+    public record Summary(
+            Expected expected,
+            long pushes,
+            long retries,
+            long late,
+            long malformed,
+            long accepted,
+            long rejected,
+            long failed,
+            Duration took) {
+
+        public String describe() {
+            StringBuilder out = new StringBuilder();
+            out.append(String.format(
+                    "%,d calls, %,d pushes in %.1f s: %,d accepted, %,d rejected as malformed (%,d sent), %,d failed%n",
+                    expected.calls(), pushes, took.toMillis() / 1000.0, accepted, rejected, malformed, failed));
+            out.append(String.format(
+                    "  vendor retries (duplicates) %,d, late or out-of-order pushes %,d%n", retries, late));
+            expected.categoriesByVendor()
+                    .forEach((vendor, categories) -> out.append(String.format(
+                            "  %-10s %,6d calls, %,8d billed seconds, %s%n",
+                            vendor,
+                            categories.values().stream()
+                                    .mapToLong(Long::longValue)
+                                    .sum(),
+                            expected.billedSecondsByVendor().getOrDefault(vendor, 0L),
+                            categories)));
+            return out.toString();
+        }
+    }
+
+    private static final int[] WEIGHTS = {30, 30, 20, 20}; // winnerlook, ucpaas, yunhuni, ytx
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    /** Runs the traffic; {@code out} gets a progress bar (or lines, when not a terminal) and nothing else. */
+    public Summary run(Options options, PrintStream out) throws InterruptedException {
+        CallFactory factory = new CallFactory(
+                options.seed(),
+                Long.toString(options.seed(), 36) + "-"
+                        + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36));
+        long total = options.calls();
+        Counters counters = new Counters();
+        List<Push> late = Collections.synchronizedList(new ArrayList<>());
+        Map<String, Map<FailureCategory, Long>> categories = new TreeMap<>();
+        Map<String, Long> billed = new TreeMap<>();
+        Map<String, Long> talk = new TreeMap<>();
+        Instant begin = Instant.now();
+        long intervalNanos = Math.round(1e9 / options.callsPerSecond());
+        Progress progress = new Progress(out, total);
+        try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> inFlight = new ArrayList<>();
+            long started = System.nanoTime();
+            for (long n = 0; n < total; n++) {
+                long due = started + n * intervalNanos;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                String vendor = factory.vendor(WEIGHTS);
+                SimulatedCall call = factory.next(n, Instant.now(), vendor, vendor.equals(options.spikeVendor()));
+                categories
+                        .computeIfAbsent(vendor, v -> new EnumMap<>(FailureCategory.class))
+                        .merge(call.category(), 1L, Long::sum);
+                billed.merge(vendor, (long) call.billedSeconds(), Long::sum);
+                talk.merge(vendor, (long) call.talkSeconds(), Long::sum);
+                List<Push> pushes = new ArrayList<>(call.pushes());
+                Push last = pushes.getLast();
+                if (factory.chance(0.05)) {
+                    pushes.add(last); // the vendor did not see our answer in time and retries
+                    counters.retries.incrementAndGet();
+                }
+                if (factory.chance(0.03)) {
+                    // held back: sent after every call has started (late); for YTX the leg states then
+                    // arrive after the record (out of order)
+                    Push held = vendor.equals("ytx") ? pushes.removeFirst() : pushes.removeLast();
+                    late.add(held);
+                    counters.late.incrementAndGet();
+                }
+                if (n % 250 == 125) {
+                    Push broken = factory.malformed(vendor);
+                    counters.malformed.incrementAndGet();
+                    inFlight.add(senders.submit(() -> send(options.ingestUrl(), broken, counters, true)));
+                }
+                inFlight.add(senders.submit(() -> {
+                    for (Push push : pushes) {
+                        send(options.ingestUrl(), push, counters, false);
+                    }
+                }));
+                progress.update(n + 1, counters);
+            }
+            for (Future<?> sent : inFlight) {
+                await(sent);
+            }
+            for (Push push : late) {
+                send(options.ingestUrl(), push, counters, false);
+            }
+            progress.update(total, counters);
+            progress.done();
+        }
+        Expected expected = new Expected(total, categories, billed, talk);
+        return new Summary(
+                expected,
+                counters.pushes.get(),
+                counters.retries.get(),
+                counters.late.get(),
+                counters.malformed.get(),
+                counters.accepted.get(),
+                counters.rejected.get(),
+                counters.failed.get(),
+                Duration.between(begin, Instant.now()));
+    }
+
+    private void send(String ingestUrl, Push push, Counters counters, boolean malformed) {
+        counters.pushes.incrementAndGet();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(ingestUrl + push.path()))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", push.contentType())
+                .POST(HttpRequest.BodyPublishers.ofString(push.body(), StandardCharsets.UTF_8))
+                .build();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                int status = http.send(request, HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
+                if (status == 200) {
+                    counters.accepted.incrementAndGet();
+                } else if (status == 400 && malformed) {
+                    counters.rejected.incrementAndGet();
+                } else if (status == 503 && attempt < 5) {
+                    Thread.sleep(500L * attempt); // as vendors do: retry what was not taken
+                    continue;
+                } else {
+                    counters.failed.incrementAndGet();
+                }
+                return;
+            } catch (IOException e) {
+                if (attempt >= 5) {
+                    counters.failed.incrementAndGet();
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                counters.failed.incrementAndGet();
+                return;
+            }
+        }
+    }
+
+    private static void await(Future<?> future) throws InterruptedException {
+        try {
+            future.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("a sender failed", e.getCause());
+        }
+    }
+
+    private static final class Counters {
+        final AtomicLong pushes = new AtomicLong();
+        final AtomicLong retries = new AtomicLong();
+        final AtomicLong late = new AtomicLong();
+        final AtomicLong malformed = new AtomicLong();
+        final AtomicLong accepted = new AtomicLong();
+        final AtomicLong rejected = new AtomicLong();
+        final AtomicLong failed = new AtomicLong();
+    }
+
+    /** A progress bar on a terminal; a line per 10% otherwise (logs, CI). */
+    private static final class Progress {
+        private final PrintStream out;
+        private final long total;
+        private final boolean terminal = System.console() != null;
+        private long lastDecile = -1;
+        private long lastDraw;
+
+        Progress(PrintStream out, long total) {
+            this.out = out;
+            this.total = total;
+        }
+
+        void update(long done, Counters counters) {
+            long decile = done * 10 / total;
+            if (terminal) {
+                long now = System.nanoTime();
+                if (now - lastDraw < 200_000_000L && done < total) {
+                    return;
+                }
+                lastDraw = now;
+                int width = 30;
+                int filled = (int) (done * width / total);
+                out.printf(
+                        "\r  [%s%s] %3d%%  %,d/%,d calls  %,d pushes  %,d failed",
+                        "#".repeat(filled),
+                        ".".repeat(width - filled),
+                        done * 100 / total,
+                        done,
+                        total,
+                        counters.pushes.get(),
+                        counters.failed.get());
+            } else if (decile != lastDecile) {
+                lastDecile = decile;
+                out.printf("  %3d%%  %,d/%,d calls started%n", decile * 10, done, total);
+            }
+        }
+
+        void done() {
+            if (terminal) {
+                out.println();
+            }
+        }
+    }
+}

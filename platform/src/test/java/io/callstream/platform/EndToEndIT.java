@@ -1,0 +1,108 @@
+package io.callstream.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.callstream.connect.duckdb.DuckDbDatabases;
+import io.callstream.platform.EmbeddedPlatform.Settings;
+import io.callstream.platform.simulate.TrafficSimulator;
+import io.callstream.schema.FailureCategory;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole pipeline as {@code ./callstream up} runs it, fed by the vendor traffic simulator: the
+ * DuckDB tables the dashboards read must equal what the simulator knows it sent, exactly.
+ */
+class EndToEndIT {
+
+    @Test
+    void shouldStoreExactlyTheSimulatedCallsWithTheirCategoriesBillingAndTheSpikesAlert(@TempDir Path data)
+            throws Exception {
+        try (EmbeddedPlatform platform = EmbeddedPlatform.start(new Settings(data, 0, 0, 0, -1, 3, true), line -> {})) {
+            TrafficSimulator.Summary run = new TrafficSimulator()
+                    .run(
+                            new TrafficSimulator.Options(
+                                    platform.ingestUrl().replaceAll("/$", ""), 40, Duration.ofSeconds(10), "ucpaas", 7),
+                            new PrintStream(PrintStream.nullOutputStream()));
+            TrafficSimulator.Expected expected = run.expected();
+
+            assertThat(run.failed()).as(run.describe()).isZero();
+            assertThat(run.rejected()).isEqualTo(run.malformed()).isPositive();
+            assertThat(run.retries()).isPositive();
+            assertThat(run.late()).isPositive();
+
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .ignoreExceptions()
+                    .untilAsserted(() -> assertThat(count(platform, "SELECT count(*) FROM calls"))
+                            .isEqualTo(expected.calls()));
+
+            assertThat(count(platform, "SELECT count(DISTINCT vendor || ':' || call_id) FROM calls"))
+                    .isEqualTo(expected.calls());
+            assertThat(categories(platform)).isEqualTo(expected.categoriesByVendor());
+            assertThat(sums(platform, "billed_seconds")).isEqualTo(expected.billedSecondsByVendor());
+            assertThat(sums(platform, "talk_seconds")).isEqualTo(expected.talkSecondsByVendor());
+            assertThat(count(platform, "SELECT count(*) FROM calls WHERE version > 1"))
+                    .as("retries and late pushes that change nothing make no new version")
+                    .isZero();
+            await().atMost(Duration.ofSeconds(60))
+                    .ignoreExceptions()
+                    .untilAsserted(() -> assertThat(count(
+                                    platform,
+                                    "SELECT count(*) FROM call_alerts WHERE vendor = 'ucpaas' AND state = 'RAISED'"))
+                            .isEqualTo(1));
+            assertThat(count(platform, "SELECT count(*) FROM call_alerts WHERE vendor <> 'ucpaas'"))
+                    .isZero();
+            await().atMost(Duration.ofSeconds(60))
+                    .ignoreExceptions()
+                    .untilAsserted(() -> assertThat(count(platform, "SELECT sum(attempts) FROM call_kpis"))
+                            .isEqualTo(expected.calls()));
+        }
+    }
+
+    private static long count(EmbeddedPlatform platform, String sql) throws Exception {
+        try (Connection connection = DuckDbDatabases.connect(platform.duckDbUrl());
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    private static Map<String, Map<FailureCategory, Long>> categories(EmbeddedPlatform platform) throws Exception {
+        Map<String, Map<FailureCategory, Long>> categories = new TreeMap<>();
+        try (Connection connection = DuckDbDatabases.connect(platform.duckDbUrl());
+                Statement statement = connection.createStatement();
+                ResultSet rows =
+                        statement.executeQuery("SELECT vendor, failure_category, count(*) FROM calls GROUP BY 1, 2")) {
+            while (rows.next()) {
+                categories
+                        .computeIfAbsent(rows.getString(1), vendor -> new EnumMap<>(FailureCategory.class))
+                        .put(FailureCategory.valueOf(rows.getString(2)), rows.getLong(3));
+            }
+        }
+        return categories;
+    }
+
+    private static Map<String, Long> sums(EmbeddedPlatform platform, String column) throws Exception {
+        Map<String, Long> sums = new TreeMap<>();
+        try (Connection connection = DuckDbDatabases.connect(platform.duckDbUrl());
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT vendor, sum(" + column + ") FROM calls GROUP BY 1")) {
+            while (rows.next()) {
+                sums.put(rows.getString(1), rows.getLong(2));
+            }
+        }
+        return sums;
+    }
+}
