@@ -171,6 +171,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
         config.put("consumer.override.auto.offset.reset", "earliest");
         config.put("consumer.override.isolation.level", "read_committed");
         config.put("errors.tolerance", "all");
+        // a registry that cannot be reached is waited for, not a reason to dead-letter a record
+        config.put("errors.retry.timeout", "-1");
         config.put("errors.deadletterqueue.topic.name", Topics.DEAD_LETTERS + "-sinks");
         config.put("errors.deadletterqueue.topic.replication.factor", "1");
         config.put("errors.deadletterqueue.context.headers.enable", "true");

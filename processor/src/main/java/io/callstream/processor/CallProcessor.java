@@ -29,17 +29,28 @@ public final class CallProcessor implements AutoCloseable {
         this.metrics = metrics;
     }
 
+    /**
+     * Runs until stopped (SIGTERM, Ctrl-C); exits with status 1 when Kafka Streams fails for good, so
+     * a supervisor (Docker's restart policy, systemd) starts it again.
+     */
     public static void main(String[] args) throws InterruptedException {
         CallProcessor processor = start(ProcessorSettings.fromEnvironment(System.getenv()), Duration.ofMinutes(2));
-        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch stopping = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
+                            stopping.countDown();
                             processor.close();
-                            stopped.countDown();
                         },
                         "processor-stop"));
-        stopped.await();
+        while (!stopping.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            KafkaStreams.State state = processor.state();
+            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
+                log.error("Kafka Streams is {}: exiting so that the processor is restarted", state);
+                processor.close();
+                System.exit(1);
+            }
+        }
     }
 
     /** Starts the application and waits until it is running (its source topics must exist). */

@@ -2,12 +2,10 @@ package io.callstream.processor;
 
 import com.sun.net.httpserver.HttpServer;
 import io.callstream.processor.topology.TopologyListener;
-import io.callstream.schema.AlertState;
 import io.callstream.schema.Call;
 import io.callstream.schema.CallAlert;
 import io.callstream.schema.DeadLetter;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -18,21 +16,20 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The processor's metrics at {@code GET /prometheus} on {@code METRICS_PORT}: Kafka Streams' own
  * (lag, rates, latencies: {@code kafka_stream_*}, {@code kafka_consumer_*}) and what the topology
  * emits: {@code callstream_processor_calls_total{vendor,outcome,category}} (call versions),
- * {@code callstream_processor_alerts_active{tenant,vendor}} (1 while a failure-rate alert is raised)
+ * {@code callstream_processor_alerts_total{tenant,vendor,state}} (failure-rate alert transitions)
  * and {@code callstream_processor_dead_letters_total}.
  */
 final class ProcessorMetrics implements TopologyListener, AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, Counter> calls = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> activeAlerts = new ConcurrentHashMap<>();
+    private final Map<String, Counter> alerts = new ConcurrentHashMap<>();
     private final Counter deadLetters = Counter.builder("callstream.processor.dead.letters")
             .description("Records the processor sent to dead-letters")
             .register(registry);
@@ -85,19 +82,23 @@ final class ProcessorMetrics implements TopologyListener, AutoCloseable {
                 .increment();
     }
 
+    /**
+     * Counts transitions rather than keeping a raised/cleared gauge: a gauge in one instance goes
+     * stale when another instance takes the tenant's partition over; counters sum correctly.
+     */
     @Override
     public void alertEmitted(CallAlert alert) {
-        activeAlerts
-                .computeIfAbsent(alert.getTenantId() + '\n' + alert.getVendor(), key -> {
-                    AtomicInteger active = new AtomicInteger();
-                    Gauge.builder("callstream.processor.alerts.active", active, AtomicInteger::get)
-                            .description("1 while a failure-rate alert is raised for the tenant and vendor")
-                            .tag("tenant", alert.getTenantId())
-                            .tag("vendor", alert.getVendor())
-                            .register(registry);
-                    return active;
-                })
-                .set(alert.getState() == AlertState.RAISED ? 1 : 0);
+        String state = alert.getState().name();
+        alerts.computeIfAbsent(
+                        alert.getTenantId() + '\n' + alert.getVendor() + '\n' + state,
+                        key -> Counter.builder("callstream.processor.alerts")
+                                .description(
+                                        "Failure-rate alert transitions, by tenant, vendor and state (RAISED, CLEARED)")
+                                .tag("tenant", alert.getTenantId())
+                                .tag("vendor", alert.getVendor())
+                                .tag("state", state)
+                                .register(registry))
+                .increment();
     }
 
     @Override

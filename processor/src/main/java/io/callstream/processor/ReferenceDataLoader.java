@@ -51,6 +51,11 @@ public final class ReferenceDataLoader {
         }
     }
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReferenceDataLoader.class);
+
+    /** Stands for a row on the topic that does not decode: never equal to a row being loaded. */
+    private static final Object UNDECODABLE = new Object();
+
     private final String bootstrapServers;
     private final Map<String, Object> serdeConfig;
 
@@ -191,8 +196,19 @@ public final class ReferenceDataLoader {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.value() == null) {
                         rows.remove(record.key());
-                    } else {
+                        continue;
+                    }
+                    try {
                         rows.put(record.key(), values.deserialize(topic, record.headers(), record.value()));
+                    } catch (RuntimeException e) {
+                        // a row the processor ignores too; a load replaces or removes it
+                        log.warn(
+                                "{} row '{}' at offset {} does not decode: {}",
+                                topic,
+                                record.key(),
+                                record.offset(),
+                                e.getMessage());
+                        rows.put(record.key(), UNDECODABLE);
                     }
                 }
             }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ProcessorMetricsTest {
 
     @Test
-    void shouldCountCallsByCategoryAndTrackActiveAlertsOverHttp() throws Exception {
+    void shouldCountCallsByCategoryAndAlertTransitionsOverHttp() throws Exception {
         try (ProcessorMetrics metrics = new ProcessorMetrics()) {
             metrics.serve(0);
             metrics.callEmitted(call(FailureCategory.NONE, CallOutcome.CONNECTED));
@@ -40,11 +40,11 @@ class ProcessorMetricsTest {
                             "callstream_processor_calls_total{category=\"NETWORK_ERROR\",outcome=\"FAILED\",vendor=\"ytx\"} 2.0")
                     .contains(
                             "callstream_processor_calls_total{category=\"NONE\",outcome=\"CONNECTED\",vendor=\"ytx\"} 1.0")
-                    .contains("callstream_processor_alerts_active{tenant=\"t-1\",vendor=\"ytx\"} 1.0");
+                    .contains("callstream_processor_alerts_total{state=\"RAISED\",tenant=\"t-1\",vendor=\"ytx\"} 1.0");
 
             metrics.alertEmitted(alert(AlertState.CLEARED));
             assertThat(metrics.scrape())
-                    .contains("callstream_processor_alerts_active{tenant=\"t-1\",vendor=\"ytx\"} 0.0");
+                    .contains("callstream_processor_alerts_total{state=\"CLEARED\",tenant=\"t-1\",vendor=\"ytx\"} 1.0");
         }
     }
 

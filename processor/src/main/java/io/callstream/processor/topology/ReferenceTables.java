@@ -5,6 +5,7 @@ import io.callstream.processor.domain.CodeRule;
 import io.callstream.processor.domain.CodeTable;
 import io.callstream.processor.domain.Tariff;
 import io.callstream.processor.domain.TariffTable;
+import io.callstream.registry.client.RegistryException;
 import io.callstream.schema.CodeMapping;
 import io.callstream.schema.TariffRule;
 import io.callstream.schema.Topics;
@@ -41,6 +42,8 @@ final class ReferenceTables {
 
     static final String CODES_STORE = "code-mappings";
     static final String TARIFFS_STORE = "tariffs";
+    /** How long (in 1 s attempts) a row waits for an unreachable registry before the instance fails. */
+    static final int REGISTRY_ATTEMPTS = 300;
 
     private static final Logger log = LoggerFactory.getLogger(ReferenceTables.class);
 
@@ -115,7 +118,9 @@ final class ReferenceTables {
     private <T> void addStore(
             StreamsBuilder builder, String store, String topic, Class<T> type, Function<T, String> keyOf) {
         builder.addGlobalStore(
-                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(store), Serdes.String(), Serdes.ByteArray())
+                Stores.keyValueStoreBuilder(
+                                // RocksDB: its iterators read a snapshot while the global thread writes
+                                Stores.persistentKeyValueStore(store), Serdes.String(), Serdes.ByteArray())
                         .withLoggingDisabled(),
                 topic,
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(topic + "-source"),
@@ -143,6 +148,29 @@ final class ReferenceTables {
             store = context.getStateStore(storeName);
         }
 
+        /**
+         * Decodes a row, waiting out a registry that cannot be reached (rows are needed, and the
+         * registry's absence says nothing about the row); a row the registry does not know is invalid.
+         */
+        private Object decode(byte[] value) {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return deserializer.deserialize(topic, value);
+                } catch (RuntimeException e) {
+                    if (!RegistryException.isTransient(e) || attempt >= REGISTRY_ATTEMPTS) {
+                        throw e;
+                    }
+                    log.warn("Waiting for the schema registry to decode a {} row: {}", topic, e.getMessage());
+                    try {
+                        Thread.sleep(1_000);
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        throw e;
+                    }
+                }
+            }
+        }
+
         @Override
         public void process(Record<String, byte[]> record) {
             if (record.key() == null) {
@@ -155,7 +183,7 @@ final class ReferenceTables {
                 return;
             }
             try {
-                Object row = deserializer.deserialize(topic, record.value());
+                Object row = decode(record.value());
                 if (!type.isInstance(row)) {
                     throw new IllegalArgumentException("expected a " + type.getSimpleName() + ", got "
                             + (row == null ? "null" : row.getClass().getName()));
@@ -165,6 +193,9 @@ final class ReferenceTables {
                     throw new IllegalArgumentException("its key must be '" + key + "'");
                 }
             } catch (RuntimeException e) {
+                if (RegistryException.isTransient(e)) {
+                    throw e; // the registry stayed away: fail, rather than run without the row
+                }
                 log.error(
                         "Ignored {} row '{}': {}; the row it would replace stays in force",
                         topic,

@@ -38,6 +38,21 @@ public class RegistryException extends RuntimeException {
         this.errorCode = errorCode;
     }
 
+    /** Whether asking again later may succeed: the registry was unreachable, overloaded or failing. */
+    public boolean isTransient() {
+        return errorCode == UNREACHABLE || httpStatus >= 500 || httpStatus == 408 || httpStatus == 429;
+    }
+
+    /** Whether {@code failure} or one of its causes is a transient registry failure. */
+    public static boolean isTransient(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RegistryException registry && registry.isTransient()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The HTTP status, or -1 when the registry could not be reached. */
     public int httpStatus() {
         return httpStatus;

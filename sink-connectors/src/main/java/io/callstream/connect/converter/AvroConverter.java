@@ -15,6 +15,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.storage.Converter;
 
 /**
@@ -76,6 +77,12 @@ public final class AvroConverter implements Converter {
             Object avro = deserializer.deserialize(topic, value);
             return data.toConnectData(writerSchema(value, avro), avro);
         } catch (SerializationException | RegistryException | DataException e) {
+            if (RegistryException.isTransient(e)) {
+                // not the record's fault: Connect retries it (errors.retry.timeout) instead of dead-lettering it
+                throw new RetriableException(
+                        "The schema registry cannot be asked about a record of topic " + topic + ": " + e.getMessage(),
+                        e);
+            }
             throw new DataException("Cannot convert Avro data from topic " + topic + ": " + e.getMessage(), e);
         }
     }

@@ -2,6 +2,7 @@ package io.callstream.connect.sink;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -17,12 +18,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What every callstream sink task does: {@code put} maps records to rows and buffers them, writing
- * when {@code batch.size} rows are waiting; {@code flush} (before offsets are committed) writes the
- * rest, so an offset is only committed once its rows are stored. A record that cannot be mapped goes
+ * when {@code batch.size} rows are waiting; {@code preCommit} (before offsets are committed) writes
+ * the rest and hands Connect only offsets whose rows are stored. A record that cannot be mapped goes
  * to the errant record reporter (Connect's dead-letter queue, {@code errors.tolerance=all}) with the
- * reason, or fails the task when none is configured. A transient write failure is retried: the task
- * throws {@link RetriableException} after asking Connect to wait {@code retry.backoff.ms}, up to
- * {@code max.retries} times in a row. Rows are idempotent (see {@link RowWriter}), so a re-delivery
+ * reason, or fails the task when none is configured. A transient write failure is retried from
+ * {@code put}: the task throws {@link RetriableException} after asking Connect to wait {@code
+ * retry.backoff.ms}, up to {@code max.retries} times in a row, then fails; a permanent one fails the
+ * task at once. Rows are idempotent (see {@link RowWriter}), so a re-delivery
  * after a failure or a restart writes nothing twice.
  */
 public abstract class CallstreamSinkTask extends SinkTask {
@@ -34,6 +36,8 @@ public abstract class CallstreamSinkTask extends SinkTask {
     private RowWriter writer;
     private ErrantRecordReporter reporter;
     private final List<Row> buffer = new ArrayList<>();
+    private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
+    private final Map<TopicPartition, OffsetAndMetadata> written = new HashMap<>();
     private int failures;
 
     /** The writer of this task's store. */
@@ -81,37 +85,47 @@ public abstract class CallstreamSinkTask extends SinkTask {
                 log.warn("Sent {} to the dead-letter queue: {}", coordinates(record), e.getMessage());
                 reporter.report(record, e);
             }
+            pending.merge(
+                    new TopicPartition(record.topic(), record.kafkaPartition()),
+                    new OffsetAndMetadata(record.kafkaOffset() + 1),
+                    (a, b) -> b.offset() > a.offset() ? b : a);
         }
-        if (buffer.size() >= settings.batchSize()) {
-            writeBuffer();
+        if (failures > 0 || buffer.size() >= settings.batchSize()) {
+            writeOrThrow();
         }
     }
 
+    /**
+     * Writes what is buffered and lets Connect commit only offsets whose rows are stored. A failure
+     * here is not thrown (Connect would only log it and rewind): it is kept, and the next {@code put}
+     * retries the write, where Connect honours {@link RetriableException} and its backoff, and a
+     * permanent failure fails the task.
+     */
     @Override
-    public void flush(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        writeBuffer();
+    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> current) {
+        try {
+            write();
+        } catch (Exception e) {
+            failures++;
+            log.warn("Writing {} buffered rows failed ({}); the next put retries", buffer.size(), e.getMessage());
+        }
+        return Map.copyOf(written);
     }
 
-    private void writeBuffer() {
-        if (buffer.isEmpty()) {
-            return;
-        }
-        List<Row> rows = Batches.latest(buffer);
+    private void writeOrThrow() {
         try {
-            writer.write(rows);
-            buffer.clear();
-            failures = 0;
+            write();
         } catch (Exception e) {
             if (!writer.isTransient(e) || failures >= settings.maxRetries()) {
                 throw new ConnectException(
-                        "Cannot write " + rows.size() + " rows to " + settings.url() + " (after " + failures
+                        "Cannot write " + buffer.size() + " rows to " + settings.url() + " (after " + failures
                                 + " retries): " + e.getMessage(),
                         e);
             }
             failures++;
             log.warn(
                     "Writing {} rows failed ({}), retry {} of {} in {} ms",
-                    rows.size(),
+                    buffer.size(),
                     e.getMessage(),
                     failures,
                     settings.maxRetries(),
@@ -121,6 +135,31 @@ public abstract class CallstreamSinkTask extends SinkTask {
             }
             throw new RetriableException("Writing rows failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Writes the buffer; afterwards every record put so far is stored and its offset may be committed. */
+    private void write() throws Exception {
+        if (!buffer.isEmpty()) {
+            writer.write(Batches.latest(buffer));
+            buffer.clear();
+        }
+        failures = 0;
+        written.putAll(pending);
+    }
+
+    @Override
+    public void open(Collection<TopicPartition> partitions) {
+        partitions.forEach(partition -> written.remove(partition));
+    }
+
+    @Override
+    public void close(Collection<TopicPartition> partitions) {
+        // Rows of revoked partitions may stay buffered and be written later: rows are idempotent,
+        // and the new owner re-reads those partitions from their committed offsets anyway.
+        partitions.forEach(partition -> {
+            pending.remove(partition);
+            written.remove(partition);
+        });
     }
 
     @Override

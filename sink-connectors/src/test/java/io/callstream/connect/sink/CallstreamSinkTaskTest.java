@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.data.Schema;
@@ -69,23 +70,23 @@ class CallstreamSinkTaskTest {
     }
 
     @Test
-    void shouldBufferUntilFlushAndWriteTheNewestVersionOfEachKeyOnce() {
+    void shouldBufferUntilTheCommitAndWriteTheNewestVersionOfEachKeyOnce() {
         CallstreamSinkTask task = task(false, "100");
 
         task.put(List.of(kpi(1, 10), kpi(2, 20), kpi(3, 30)));
         assertThat(writer.batches).isEmpty();
-        task.flush(Map.of());
+        task.preCommit(Map.of());
 
         assertThat(writer.batches).hasSize(1);
         assertThat(writer.batches.getFirst())
                 .singleElement()
                 .satisfies(row -> assertThat(row.version()).isEqualTo(3));
-        task.flush(Map.of());
+        task.preCommit(Map.of());
         assertThat(writer.batches).hasSize(1);
     }
 
     @Test
-    void shouldWriteWhenTheBatchIsFullWithoutWaitingForAFlush() {
+    void shouldWriteWhenTheBatchIsFullWithoutWaitingForTheCommit() {
         CallstreamSinkTask task = task(false, "2");
 
         task.put(List.of(kpi(1, 10), kpi(2, 20)));
@@ -94,23 +95,29 @@ class CallstreamSinkTaskTest {
     }
 
     @Test
-    void shouldRetryTransientFailuresThenGiveUp() {
+    void shouldCommitOnlyOffsetsWhoseRowsAreStored() {
         CallstreamSinkTask task = task(false, "100");
         task.put(List.of(kpi(1, 10)));
         writer.failures.add(new IOException("connection reset"));
 
-        assertThatThrownBy(() -> task.flush(Map.of())).isInstanceOf(RetriableException.class);
-        assertThat(timeouts).containsExactly(1000L);
-        task.flush(Map.of());
-        assertThat(writer.batches).hasSize(1);
+        assertThat(task.preCommit(Map.of())).as("nothing stored yet").isEmpty();
+        task.put(List.of(kpi(2, 20))); // retries the write first
+        assertThat(task.preCommit(Map.of()))
+                .containsEntry(new TopicPartition("call-kpis", 0), new OffsetAndMetadata(3));
+    }
 
-        task.put(List.of(kpi(2, 20)));
-        writer.failures.add(new IOException("down"));
-        writer.failures.add(new IOException("down"));
-        writer.failures.add(new IOException("down"));
-        assertThatThrownBy(() -> task.flush(Map.of())).isInstanceOf(RetriableException.class);
-        assertThatThrownBy(() -> task.flush(Map.of())).isInstanceOf(RetriableException.class);
-        assertThatThrownBy(() -> task.flush(Map.of()))
+    @Test
+    void shouldRetryTransientFailuresFromPutThenFailTheTask() {
+        CallstreamSinkTask task = task(false, "100");
+        task.put(List.of(kpi(1, 10)));
+        for (int i = 0; i < 4; i++) {
+            writer.failures.add(new IOException("down"));
+        }
+        assertThat(task.preCommit(Map.of())).isEmpty(); // failure 1, kept for put
+
+        assertThatThrownBy(() -> task.put(List.of())).isInstanceOf(RetriableException.class);
+        assertThat(timeouts).containsExactly(1000L);
+        assertThatThrownBy(() -> task.put(List.of()))
                 .isInstanceOf(ConnectException.class)
                 .isNotInstanceOf(RetriableException.class)
                 .hasMessageContaining("after 2 retries");
@@ -118,11 +125,10 @@ class CallstreamSinkTaskTest {
 
     @Test
     void shouldFailAtOnceOnAPermanentFailure() {
-        CallstreamSinkTask task = task(false, "100");
-        task.put(List.of(kpi(1, 10)));
+        CallstreamSinkTask task = task(false, "2");
         writer.failures.add(new IllegalStateException("syntax error"));
 
-        assertThatThrownBy(() -> task.flush(Map.of()))
+        assertThatThrownBy(() -> task.put(List.of(kpi(1, 10), kpi(2, 20))))
                 .isInstanceOf(ConnectException.class)
                 .isNotInstanceOf(RetriableException.class)
                 .hasMessageContaining("syntax error");

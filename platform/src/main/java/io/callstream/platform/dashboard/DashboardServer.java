@@ -1,0 +1,175 @@
+package io.callstream.platform.dashboard;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.callstream.connect.duckdb.DuckDbDatabases;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+/**
+ * The live dashboard of the embedded platform: a page ({@code /}) that polls {@code /api/dashboard}
+ * every two seconds and draws, per vendor and tenant, calls per minute, ASR, NER, ACD and billed
+ * minutes, the failure breakdown, active alerts and the latest calls, from the DuckDB tables the
+ * sink writes.
+ */
+public final class DashboardServer implements AutoCloseable {
+
+    /** The queries behind the page; each answers a list of rows. */
+    static final Map<String, String> QUERIES = queries();
+
+    private final HttpServer server;
+    private final String duckDbUrl;
+    private final ObjectMapper json = new ObjectMapper();
+
+    private DashboardServer(HttpServer server, String duckDbUrl) {
+        this.server = server;
+        this.duckDbUrl = duckDbUrl;
+    }
+
+    /** Serves the dashboard of the DuckDB database at {@code duckDbUrl} on {@code port} (0: any free port). */
+    public static DashboardServer start(String duckDbUrl, int port) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot serve the dashboard on port " + port, e);
+        }
+        DashboardServer dashboard = new DashboardServer(server, duckDbUrl);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/api/dashboard", dashboard::data);
+        server.createContext("/", dashboard::asset);
+        server.start();
+        return dashboard;
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+    }
+
+    private void data(HttpExchange exchange) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        int status = 200;
+        try (Connection connection = DuckDbDatabases.connect(duckDbUrl);
+                Statement statement = connection.createStatement()) {
+            for (Map.Entry<String, String> query : QUERIES.entrySet()) {
+                body.put(query.getKey(), rows(statement, query.getValue()));
+            }
+        } catch (SQLException e) {
+            // before the sink's first write the tables do not exist yet
+            status = e.getMessage() != null && e.getMessage().contains("does not exist") ? 200 : 500;
+            body.put("waiting", status == 200);
+            body.put("error", e.getMessage());
+        }
+        send(exchange, status, "application/json", json.writeValueAsBytes(body));
+    }
+
+    private static List<Map<String, Object>> rows(Statement statement, String sql) throws SQLException {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (ResultSet result = statement.executeQuery(sql)) {
+            ResultSetMetaData meta = result.getMetaData();
+            while (result.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    Object value = result.getObject(i);
+                    if (value instanceof Timestamp timestamp) {
+                        value = timestamp
+                                .toLocalDateTime()
+                                .toInstant(ZoneOffset.UTC)
+                                .toString();
+                    } else if (value instanceof java.time.LocalDateTime local) {
+                        value = local.toInstant(ZoneOffset.UTC).toString();
+                    } else if (value != null && !(value instanceof Number) && !(value instanceof Boolean)) {
+                        value = value.toString();
+                    }
+                    row.put(meta.getColumnLabel(i), value);
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    private void asset(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        String name = path.equals("/") ? "index.html" : path.substring(1);
+        if (!name.matches("[a-z]+\\.(html|js|css)")) {
+            send(exchange, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        try (InputStream in = DashboardServer.class.getResourceAsStream("/dashboard/" + name)) {
+            if (in == null) {
+                send(exchange, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            String type = name.endsWith(".html")
+                    ? "text/html; charset=utf-8"
+                    : name.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
+            send(exchange, 200, type, in.readAllBytes());
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private static Map<String, String> queries() {
+        Map<String, String> queries = new LinkedHashMap<>();
+        // the last hour of minutes that have calls, per tenant and vendor
+        queries.put(
+                "minutes",
+                "SELECT tenant_id, vendor, window_start, attempts, answered, asr, ner, acd_seconds,"
+                        + " billed_seconds / 60.0 AS billed_minutes FROM call_kpis"
+                        + " WHERE window_start >= (SELECT max(window_start) FROM call_kpis) - INTERVAL 60 MINUTE"
+                        + " ORDER BY window_start");
+        queries.put(
+                "totals",
+                "SELECT tenant_id, vendor, sum(attempts) AS calls, sum(answered) AS answered,"
+                        + " sum(answered) * 1.0 / nullif(sum(attempts), 0) AS asr,"
+                        + " sum(network_effective) * 1.0 / nullif(sum(attempts), 0) AS ner,"
+                        + " sum(talk_seconds) * 1.0 / nullif(sum(answered), 0) AS acd_seconds,"
+                        + " sum(billed_seconds) / 60.0 AS billed_minutes FROM call_kpis GROUP BY 1, 2 ORDER BY 2, 1");
+        queries.put(
+                "failures",
+                "SELECT vendor, failure_category, count(*) AS calls FROM calls"
+                        + " WHERE failure_category <> 'NONE' GROUP BY 1, 2 ORDER BY 1, 3 DESC");
+        queries.put(
+                "alerts",
+                "SELECT a.tenant_id, a.vendor, a.event_time, a.failure_rate, a.attempts,"
+                        + " a.top_categories, a.message FROM call_alerts a WHERE a.state = 'RAISED' AND NOT EXISTS"
+                        + " (SELECT 1 FROM call_alerts c WHERE c.alert_id = a.alert_id AND c.state = 'CLEARED')"
+                        + " ORDER BY a.event_time DESC");
+        queries.put(
+                "calls",
+                "SELECT vendor, call_id, tenant_id, start_time, outcome, failure_category,"
+                        + " talk_seconds, billed_seconds, billing_difference_seconds, version FROM calls"
+                        + " ORDER BY finalised_at DESC LIMIT 20");
+        return queries;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
