@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        subcommands = {BenchCommand.Ingest.class, ProcessorBenchmark.class, SinkBenchmark.class})
+        subcommands = {BenchCommand.Ingest.class, ProcessorBenchmark.class, SinkBenchmark.class, EndToEndBenchmark.class
+        })
 public final class BenchCommand {
 
     public static void main(String[] args) {

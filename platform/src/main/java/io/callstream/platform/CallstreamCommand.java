@@ -262,6 +262,12 @@ public final class CallstreamCommand {
         int ingestPort;
 
         @Option(
+                names = "--dashboard-port",
+                defaultValue = "8088",
+                description = "Live dashboard port (default: ${DEFAULT-VALUE}).")
+        int dashboardPort;
+
+        @Option(
                 names = "--partitions",
                 defaultValue = "3",
                 description = "Partitions of each topic created on first start (default: ${DEFAULT-VALUE}).")
@@ -270,7 +276,14 @@ public final class CallstreamCommand {
         @Override
         public Integer call() throws InterruptedException {
             Settings settings = new Settings(
-                    dataDirectory, kafkaPort, kafkaControllerPort, registryPort, ingestPort, partitions, true);
+                    dataDirectory,
+                    kafkaPort,
+                    kafkaControllerPort,
+                    registryPort,
+                    ingestPort,
+                    partitions,
+                    true,
+                    dashboardPort);
             EmbeddedPlatform platform = EmbeddedPlatform.start(settings, line -> System.out.println("  " + line));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime()
@@ -286,12 +299,14 @@ public final class CallstreamCommand {
                             + "  Kafka bootstrap servers  %s%n"
                             + "  Schema registry          %s%n"
                             + "  Ingest service           %s (/health, /ready, /prometheus)%n"
+                            + "  Dashboard                %s%n"
                             + "  DuckDB (calls, KPIs)     %s%n"
                             + "  Data                     %s%n%n"
                             + "Vendor webhook endpoints:%n",
                     platform.bootstrapServers(),
                     platform.schemaRegistryUrl(),
                     platform.ingestUrl(),
+                    platform.dashboardUrl(),
                     platform.duckDbUrl(),
                     dataDirectory.toAbsolutePath());
             platform.vendors()

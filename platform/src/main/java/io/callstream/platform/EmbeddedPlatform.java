@@ -6,6 +6,7 @@ import io.callstream.connect.duckdb.DuckDbSinkConnector;
 import io.callstream.connect.postgres.PostgresSinkConnector;
 import io.callstream.ingest.vendor.VendorAdapter;
 import io.callstream.kafka.embedded.EmbeddedKafkaBroker;
+import io.callstream.platform.dashboard.DashboardServer;
 import io.callstream.processor.CallProcessor;
 import io.callstream.processor.ProcessorSettings;
 import io.callstream.registry.server.SchemaRegistryServer;
@@ -38,6 +39,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
     private CallProcessor processor;
     private EmbeddedConnect connect;
     private String duckDbUrl;
+    private DashboardServer dashboard;
 
     private EmbeddedPlatform() {}
 
@@ -158,6 +160,10 @@ public final class EmbeddedPlatform implements AutoCloseable {
         }
         progress.accept(
                 "Kafka Connect running in " + millisSince(begin) + " ms, writing to " + String.join(", ", sinks));
+        Instant dashboardBegin = Instant.now();
+        dashboard = DashboardServer.start(duckDbUrl, settings.dashboardPort());
+        started.add(dashboard);
+        progress.accept("Dashboard at " + dashboard.url() + " in " + millisSince(dashboardBegin) + " ms");
     }
 
     private static Map<String, String> sinkConfig(Class<?> connector, String url, String user, String password) {
@@ -177,6 +183,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
         config.put("errors.deadletterqueue.topic.replication.factor", "1");
         config.put("errors.deadletterqueue.context.headers.enable", "true");
         return config;
+    }
+
+    /** The live dashboard's URL; null when the sinks do not run. */
+    public String dashboardUrl() {
+        return dashboard == null ? null : dashboard.url();
     }
 
     /** The DuckDB file the platform's sink writes to, as a JDBC URL; null when the sinks do not run. */
@@ -231,6 +242,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
      * @param partitions partitions of each topic created on first start (default 3)
      * @param runPipeline whether to run the processor and the sinks (benchmarks of single stages
      *     turn it off)
+     * @param dashboardPort the live dashboard's port (default 8088; 0 picks a free one)
      */
     public record Settings(
             Path dataDirectory,
@@ -239,5 +251,19 @@ public final class EmbeddedPlatform implements AutoCloseable {
             int registryPort,
             int ingestPort,
             int partitions,
-            boolean runPipeline) {}
+            boolean runPipeline,
+            int dashboardPort) {
+
+        /** With the dashboard on any free port. */
+        public Settings(
+                Path dataDirectory,
+                int kafkaPort,
+                int kafkaControllerPort,
+                int registryPort,
+                int ingestPort,
+                int partitions,
+                boolean runPipeline) {
+            this(dataDirectory, kafkaPort, kafkaControllerPort, registryPort, ingestPort, partitions, runPipeline, 0);
+        }
+    }
 }

@@ -8,6 +8,7 @@ import io.callstream.platform.EmbeddedPlatform.Settings;
 import io.callstream.platform.simulate.TrafficSimulator;
 import io.callstream.schema.FailureCategory;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -67,7 +68,67 @@ class EndToEndIT {
                     .ignoreExceptions()
                     .untilAsserted(() -> assertThat(count(platform, "SELECT sum(attempts) FROM call_kpis"))
                             .isEqualTo(expected.calls()));
+
+            // The live dashboard shows it, in a real (headless) browser.
+            String dom = HeadlessChromium.dumpDom(platform.dashboardUrl(), data.resolve("chromium"), 6_000);
+            assertThat(dom)
+                    .contains("data-ready=\"true\"")
+                    .contains("data-vendor=\"ucpaas\"") // a chart line per vendor
+                    .contains("<td>winnerlook</td>")
+                    .contains("NETWORK_ERROR")
+                    .contains("RAISED acct-sim/ucpaas");
+            Path screenshot = Path.of("target", "dashboard.png");
+            HeadlessChromium.screenshot(platform.dashboardUrl(), data.resolve("chromium"), screenshot, 6_000);
+            assertThat(Files.size(screenshot))
+                    .as("a screenshot in %s", screenshot)
+                    .isGreaterThan(20_000);
         }
+    }
+
+    @Test
+    void shouldLoseAndDoubleNothingAcrossAStopAndRestartWhileCallsAreInFlight(@TempDir Path data) throws Exception {
+        Settings settings = new Settings(data, 0, 0, 0, -1, 3, true);
+        TrafficSimulator.Expected first;
+        try (EmbeddedPlatform platform = EmbeddedPlatform.start(settings, line -> {})) {
+            first = play(platform, 11);
+            // stopped at once: the processor and the sink are still working through these pushes
+        }
+        try (EmbeddedPlatform platform = EmbeddedPlatform.start(settings, line -> {})) {
+            TrafficSimulator.Expected second = play(platform, 12);
+
+            Map<String, Map<FailureCategory, Long>> categories = new TreeMap<>(first.categoriesByVendor());
+            second.categoriesByVendor()
+                    .forEach((vendor, counts) -> counts.forEach((category, count) -> categories
+                            .computeIfAbsent(vendor, v -> new EnumMap<>(FailureCategory.class))
+                            .merge(category, count, Long::sum)));
+            Map<String, Long> billed = new TreeMap<>(first.billedSecondsByVendor());
+            second.billedSecondsByVendor().forEach((vendor, seconds) -> billed.merge(vendor, seconds, Long::sum));
+            long calls = first.calls() + second.calls();
+
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .ignoreExceptions()
+                    .untilAsserted(() -> assertThat(count(platform, "SELECT count(*) FROM calls"))
+                            .isEqualTo(calls));
+            assertThat(count(platform, "SELECT count(DISTINCT vendor || ':' || call_id) FROM calls"))
+                    .isEqualTo(calls);
+            assertThat(categories(platform)).isEqualTo(categories);
+            assertThat(sums(platform, "billed_seconds")).isEqualTo(billed);
+            await().atMost(Duration.ofSeconds(60))
+                    .ignoreExceptions()
+                    .untilAsserted(() -> assertThat(count(platform, "SELECT sum(attempts) FROM call_kpis"))
+                            .isEqualTo(calls));
+        }
+    }
+
+    private static TrafficSimulator.Expected play(EmbeddedPlatform platform, long seed) throws Exception {
+        TrafficSimulator.Summary run = new TrafficSimulator()
+                .run(
+                        new TrafficSimulator.Options(
+                                platform.ingestUrl().replaceAll("/$", ""), 40, Duration.ofSeconds(4), null, seed),
+                        new PrintStream(PrintStream.nullOutputStream()));
+        assertThat(run.failed()).as(run.describe()).isZero();
+        return run.expected();
     }
 
     private static long count(EmbeddedPlatform platform, String sql) throws Exception {

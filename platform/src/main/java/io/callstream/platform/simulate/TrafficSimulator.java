@@ -100,15 +100,26 @@ public final class TrafficSimulator {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
+    /** Told when every push of a call has been acknowledged by the ingest service. */
+    @FunctionalInterface
+    public interface AckListener {
+        void acknowledged(String vendor, String callId, long nanoTime);
+    }
+
     /** Runs the traffic; {@code out} gets a progress bar (or lines, when not a terminal) and nothing else. */
     public Summary run(Options options, PrintStream out) throws InterruptedException {
+        return run(options, out, (vendor, callId, nanoTime) -> {});
+    }
+
+    /** Runs the traffic, telling {@code acks} when each call's pushes are all acknowledged. */
+    public Summary run(Options options, PrintStream out, AckListener acks) throws InterruptedException {
         CallFactory factory = new CallFactory(
                 options.seed(),
                 Long.toString(options.seed(), 36) + "-"
                         + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36));
         long total = options.calls();
         Counters counters = new Counters();
-        List<Push> late = Collections.synchronizedList(new ArrayList<>());
+        List<Map.Entry<Push, SimulatedCall>> late = Collections.synchronizedList(new ArrayList<>());
         Map<String, Map<FailureCategory, Long>> categories = new TreeMap<>();
         Map<String, Long> billed = new TreeMap<>();
         Map<String, Long> talk = new TreeMap<>();
@@ -137,11 +148,12 @@ public final class TrafficSimulator {
                     pushes.add(last); // the vendor did not see our answer in time and retries
                     counters.retries.incrementAndGet();
                 }
-                if (factory.chance(0.03)) {
+                boolean heldBack = factory.chance(0.03);
+                if (heldBack) {
                     // held back: sent after every call has started (late); for YTX the leg states then
                     // arrive after the record (out of order)
                     Push held = vendor.equals("ytx") ? pushes.removeFirst() : pushes.removeLast();
-                    late.add(held);
+                    late.add(Map.entry(held, call));
                     counters.late.incrementAndGet();
                 }
                 if (n % 250 == 125) {
@@ -149,9 +161,13 @@ public final class TrafficSimulator {
                     counters.malformed.incrementAndGet();
                     inFlight.add(senders.submit(() -> send(options.ingestUrl(), broken, counters, true)));
                 }
+                boolean complete = !heldBack; // else the held push completes the call, at the end
                 inFlight.add(senders.submit(() -> {
                     for (Push push : pushes) {
                         send(options.ingestUrl(), push, counters, false);
+                    }
+                    if (complete) {
+                        acks.acknowledged(call.vendor(), call.callId(), System.nanoTime());
                     }
                 }));
                 progress.update(n + 1, counters);
@@ -159,8 +175,9 @@ public final class TrafficSimulator {
             for (Future<?> sent : inFlight) {
                 await(sent);
             }
-            for (Push push : late) {
-                send(options.ingestUrl(), push, counters, false);
+            for (Map.Entry<Push, SimulatedCall> held : late) {
+                send(options.ingestUrl(), held.getKey(), counters, false);
+                acks.acknowledged(held.getValue().vendor(), held.getValue().callId(), System.nanoTime());
             }
             progress.update(total, counters);
             progress.done();

@@ -1,0 +1,128 @@
+// callstream's live dashboard: polls /api/dashboard every 2 s and redraws (no external libraries).
+const COLORS = { winnerlook: "#1f77b4", ucpaas: "#ff7f0e", yunhuni: "#2ca02c", ytx: "#9467bd" };
+const color = (vendor) => COLORS[vendor] || "#7f7f7f";
+const fmt = (value, digits = 0) =>
+  value === null || value === undefined ? "–" : Number(value).toFixed(digits);
+
+function cell(text, numeric) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  if (numeric) td.className = "num";
+  return td;
+}
+
+function fillTable(id, rows, columns) {
+  const body = document.querySelector(`#${id} tbody`);
+  body.replaceChildren(...rows.map((row) => {
+    const tr = document.createElement("tr");
+    columns.forEach(([key, digits]) =>
+      tr.appendChild(cell(digits === undefined ? row[key] ?? "" : fmt(row[key], digits), digits !== undefined)));
+    return tr;
+  }));
+}
+
+// One line per vendor (summed over tenants) of `field` per minute.
+function lineChart(id, minutes, field) {
+  const svg = document.getElementById(id);
+  const series = {};
+  for (const m of minutes) {
+    const s = (series[m.vendor] ||= {});
+    s[m.window_start] = (s[m.window_start] || 0) + (Number(m[field]) || 0);
+  }
+  const times = [...new Set(minutes.map((m) => m.window_start))].sort();
+  const max = Math.max(1e-9, ...Object.values(series).flatMap((s) => Object.values(s)));
+  const [left, right, top, bottom] = [44, 590, 10, 195];
+  const x = (i) => left + (times.length < 2 ? 0 : (i * (right - left)) / (times.length - 1));
+  const y = (v) => bottom - (v / max) * (bottom - top);
+  const parts = [
+    `<line x1="${left}" y1="${bottom}" x2="${right}" y2="${bottom}" stroke="#ccd"/>`,
+    `<text x="2" y="${top + 8}">${fmt(max, max < 10 ? 2 : 0)}</text>`,
+    `<text x="2" y="${bottom}">0</text>`,
+  ];
+  if (times.length) {
+    parts.push(`<text x="${left}" y="215">${times[0].substring(11, 16)}</text>`);
+    parts.push(`<text x="${right - 30}" y="215">${times[times.length - 1].substring(11, 16)}</text>`);
+  }
+  for (const [vendor, points] of Object.entries(series)) {
+    const d = times
+      .map((t, i) => (t in points ? `${i ? "L" : "M"}${x(i).toFixed(1)},${y(points[t]).toFixed(1)}` : ""))
+      .join(" ");
+    parts.push(`<path d="${d}" fill="none" stroke="${color(vendor)}" stroke-width="2" data-vendor="${vendor}"/>`);
+  }
+  svg.innerHTML = parts.join("");
+}
+
+function failures(rows) {
+  const byVendor = {};
+  rows.forEach((r) => (byVendor[r.vendor] ||= []).push(r));
+  const max = Math.max(1, ...rows.map((r) => r.calls));
+  const box = document.getElementById("failures");
+  box.replaceChildren(...Object.entries(byVendor).map(([vendor, list]) => {
+    const div = document.createElement("div");
+    const title = document.createElement("h3");
+    title.textContent = vendor;
+    div.appendChild(title);
+    list.forEach((r) => {
+      const bar = document.createElement("div");
+      bar.className = "bar";
+      bar.innerHTML = `<span class="label">${r.failure_category}</span>` +
+        `<span class="fill" style="width:${(200 * r.calls) / max}px"></span><span>${r.calls}</span>`;
+      div.appendChild(bar);
+    });
+    return div;
+  }));
+  if (!rows.length) box.innerHTML = '<p class="quiet">no failures</p>';
+}
+
+function alerts(rows) {
+  const box = document.getElementById("alerts");
+  if (!rows.length) {
+    box.innerHTML = '<p class="quiet">none</p>';
+    return;
+  }
+  box.replaceChildren(...rows.map((a) => {
+    const div = document.createElement("div");
+    div.className = "alert";
+    div.textContent = `${a.event_time.substring(0, 19)}Z  ${a.message}`;
+    return div;
+  }));
+}
+
+function legend(minutes) {
+  const vendors = [...new Set(minutes.map((m) => m.vendor))].sort();
+  document.getElementById("legend").innerHTML = vendors
+    .map((v) => `<span class="swatch" style="background:${color(v)}"></span>${v}`)
+    .join("");
+}
+
+async function refresh() {
+  try {
+    const response = await fetch("/api/dashboard", { cache: "no-store" });
+    const data = await response.json();
+    if (data.waiting || data.error) {
+      document.getElementById("status").textContent = data.waiting ? "waiting for the first calls…" : data.error;
+      return;
+    }
+    fillTable("totals", data.totals, [["vendor"], ["tenant_id"], ["calls", 0], ["asr", 3], ["ner", 3],
+      ["acd_seconds", 1], ["billed_minutes", 1]]);
+    lineChart("chart-calls", data.minutes, "attempts");
+    lineChart("chart-asr", data.minutes, "asr");
+    lineChart("chart-acd", data.minutes, "acd_seconds");
+    lineChart("chart-billed", data.minutes, "billed_minutes");
+    failures(data.failures);
+    alerts(data.alerts);
+    fillTable("calls", data.calls, [["vendor"], ["call_id"], ["tenant_id"], ["start_time"], ["outcome"],
+      ["failure_category"], ["talk_seconds", 0], ["billed_seconds", 0], ["billing_difference_seconds", 0],
+      ["version", 0]]);
+    legend(data.minutes);
+    const total = data.totals.reduce((sum, t) => sum + Number(t.calls), 0);
+    document.getElementById("status").textContent =
+      `${total} calls · ${data.alerts.length} active alerts · updated ${new Date().toISOString().substring(11, 19)} UTC`;
+    document.body.dataset.ready = String(total > 0);
+  } catch (error) {
+    document.getElementById("status").textContent = `cannot reach callstream: ${error}`;
+  }
+}
+
+refresh();
+setInterval(refresh, 2000);
