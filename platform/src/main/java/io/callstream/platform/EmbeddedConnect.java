@@ -35,7 +35,8 @@ public final class EmbeddedConnect implements AutoCloseable {
         worker.put("value.converter", "io.callstream.connect.converter.AvroConverter");
         worker.put("value.converter.schema.registry.url", schemaRegistryUrl);
         worker.put("offset.storage.file.filename", offsetsFile.toAbsolutePath().toString());
-        worker.put("offset.flush.interval.ms", "1000");
+        // How often sinks write what they buffered (preCommit): the floor of the webhook-to-row latency.
+        worker.put("offset.flush.interval.ms", "250");
         worker.put("listeners", "http://127.0.0.1:0");
         worker.put("plugin.discovery", "service_load");
         return new EmbeddedConnect(new ConnectStandalone().startConnect(worker));

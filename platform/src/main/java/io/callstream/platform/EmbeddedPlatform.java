@@ -179,7 +179,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
         config.put("errors.tolerance", "all");
         // a registry that cannot be reached is waited for, not a reason to dead-letter a record
         config.put("errors.retry.timeout", "-1");
-        config.put("errors.deadletterqueue.topic.name", Topics.DEAD_LETTERS + "-sinks");
+        config.put("errors.deadletterqueue.topic.name", Topics.SINK_DEAD_LETTERS);
         config.put("errors.deadletterqueue.topic.replication.factor", "1");
         config.put("errors.deadletterqueue.context.headers.enable", "true");
         return config;

@@ -17,7 +17,8 @@ final class TopicProvisioner {
             Topics.CALLS,
             Topics.CALL_KPIS,
             Topics.CALL_ALERTS,
-            Topics.DEAD_LETTERS);
+            Topics.DEAD_LETTERS,
+            Topics.SINK_DEAD_LETTERS);
 
     private TopicProvisioner() {}
 

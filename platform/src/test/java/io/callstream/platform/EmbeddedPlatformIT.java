@@ -63,7 +63,7 @@ class EmbeddedPlatformIT {
         }
         assertThat(progress)
                 .anySatisfy(line ->
-                        assertThat(line).startsWith("Kafka ready at 127.0.0.1:").contains("6 topics created"))
+                        assertThat(line).startsWith("Kafka ready at 127.0.0.1:").contains("7 topics created"))
                 .anySatisfy(line -> assertThat(line).startsWith("Schema registry ready at http://127.0.0.1:"))
                 .anySatisfy(line -> assertThat(line).startsWith("Ingest service ready at http://127.0.0.1:"))
                 .anySatisfy(line -> assertThat(line).startsWith("Processor running in "))

@@ -22,6 +22,12 @@ public final class Topics {
     public static final String DEAD_LETTERS = "dead-letters";
 
     /**
+     * Kafka Connect's dead-letter queue of the sinks: the records they could not map, as read (raw
+     * bytes, with the reason in {@code __connect.errors.*} headers).
+     */
+    public static final String SINK_DEAD_LETTERS = "dead-letters-sinks";
+
+    /**
      * {@link CodeMapping}s keyed {@code vendor|field|pattern}, compacted: the failure-category code
      * tables, read by the processor as a global table.
      */
