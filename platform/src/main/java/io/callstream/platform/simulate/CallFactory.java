@@ -58,6 +58,15 @@ final class CallFactory {
             new Object[] {"404", FailureCategory.INVALID_NUMBER},
             new Object[] {"487", FailureCategory.CANCELLED});
 
+    /** YTX stateDesc texts of a failed call ("<answer state>|<reason>") and their category. */
+    private static final List<Object[]> YTX_FAILURES = List.of(
+            new Object[] {"未接听|用户忙", FailureCategory.BUSY},
+            new Object[] {"未接听|无应答", FailureCategory.NO_ANSWER},
+            new Object[] {"未接听|空号", FailureCategory.INVALID_NUMBER},
+            new Object[] {"未接听|关机", FailureCategory.UNREACHABLE},
+            new Object[] {"未接听|拒接", FailureCategory.REJECTED},
+            new Object[] {"未接听|停机", FailureCategory.SUSPENDED});
+
     private final Random random;
     private final String run;
 
@@ -79,7 +88,7 @@ final class CallFactory {
             case "winnerlook" -> winnerlook(callId, start, fails, spike, talk);
             case "ucpaas" -> ucpaas(callId, start, fails, spike, talk);
             case "yunhuni" -> yunhuni(callId, start, fails, spike, talk);
-            case "ytx" -> ytx(callId, start, talk);
+            case "ytx" -> ytx(callId, start, fails, talk);
             default -> throw new IllegalArgumentException("unknown vendor " + vendor);
         };
     }
@@ -201,10 +210,32 @@ final class CallFactory {
                                 "\"" + failure[0] + "\"")));
     }
 
-    /** YTX callback: leg-state pushes, then the record; always answered here. */
-    private SimulatedCall ytx(String callId, Instant start, int talk) {
+    /** YTX callback: leg-state pushes, then the record (its stateDesc text names a failure's reason). */
+    private SimulatedCall ytx(String callId, Instant start, boolean fails, int talk) {
         Instant bridge = start.plusSeconds(10);
         Instant end = bridge.plusSeconds(talk);
+        if (fails) {
+            Object[] failure = pick(YTX_FAILURES);
+            Instant hangup = start.plusSeconds(25);
+            boolean callingLeg = random.nextBoolean();
+            String record = """
+                    {"cdr":[{"requestid":"%s","fid":4,"caller":"18610559223","called":"01053189990",\
+                    "callerstime":"%s","calleretime":"%s","calledstime":"","calledetime":"%s",\
+                    "duration":0,"stateDesc":"%s"}]}""".formatted(
+                    callId, callingLeg ? "" : time(start), callingLeg ? "" : time(hangup), time(hangup), failure[0]);
+            Push recordPush = push("/webhooks/ytx?Call", "application/json", record);
+            return callingLeg
+                    ? call("ytx", callId, (FailureCategory) failure[1], 0, recordPush)
+                    : call(
+                            "ytx",
+                            callId,
+                            (FailureCategory) failure[1],
+                            0,
+                            push("/webhooks/ytx?CallState", "application/json", """
+                                    {"requestid":"%s","dsc":"18610559223","state":"answer","stateDesc":"接听",\
+                                    "timestamp":"%s"}""".formatted(callId, time(start))),
+                            recordPush);
+        }
         String state = """
                 {"requestid":"%s","dsc":"%s","state":"answer","stateDesc":"接听","timestamp":"%s"}""";
         String cdr = """
@@ -258,9 +289,21 @@ final class CallFactory {
         return random.nextDouble() < share;
     }
 
+    /**
+     * A failure state: user-side ones (busy, no answer, rejected, cancelled) four times in five, as on
+     * a healthy network; each state of the list appears over a run.
+     */
     private Object[] pick(List<Object[]> options) {
-        return options.get(random.nextInt(options.size()));
+        boolean userSide = random.nextInt(5) < 4;
+        List<Object[]> side = options.stream()
+                .filter(option -> USER_SIDE.contains((FailureCategory) option[1]) == userSide)
+                .toList();
+        List<Object[]> from = side.isEmpty() ? options : side;
+        return from.get(random.nextInt(from.size()));
     }
+
+    private static final java.util.Set<FailureCategory> USER_SIDE = java.util.EnumSet.of(
+            FailureCategory.CANCELLED, FailureCategory.NO_ANSWER, FailureCategory.BUSY, FailureCategory.REJECTED);
 
     private static SimulatedCall call(
             String vendor, String callId, FailureCategory category, int talk, Push... pushes) {
