@@ -107,6 +107,7 @@ async function refresh() {
       ["acd_seconds", 1], ["billed_minutes", 1]]);
     lineChart("chart-calls", data.minutes, "attempts");
     lineChart("chart-asr", data.minutes, "asr");
+    lineChart("chart-ner", data.minutes, "ner");
     lineChart("chart-acd", data.minutes, "acd_seconds");
     lineChart("chart-billed", data.minutes, "billed_minutes");
     failures(data.failures);

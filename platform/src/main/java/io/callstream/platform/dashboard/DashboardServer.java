@@ -136,13 +136,16 @@ public final class DashboardServer implements AutoCloseable {
 
     private static Map<String, String> queries() {
         Map<String, String> queries = new LinkedHashMap<>();
-        // the last hour of minutes that have calls, per tenant and vendor
+        // the last hour of minutes that have calls, per vendor (ratios from the sums over tenants)
         queries.put(
                 "minutes",
-                "SELECT tenant_id, vendor, window_start, attempts, answered, asr, ner, acd_seconds,"
-                        + " billed_seconds / 60.0 AS billed_minutes FROM call_kpis"
+                "SELECT vendor, window_start, sum(attempts) AS attempts,"
+                        + " sum(answered) * 1.0 / nullif(sum(attempts), 0) AS asr,"
+                        + " sum(network_effective) * 1.0 / nullif(sum(attempts), 0) AS ner,"
+                        + " sum(talk_seconds) * 1.0 / nullif(sum(answered), 0) AS acd_seconds,"
+                        + " sum(billed_seconds) / 60.0 AS billed_minutes FROM call_kpis"
                         + " WHERE window_start >= (SELECT max(window_start) FROM call_kpis) - INTERVAL 60 MINUTE"
-                        + " ORDER BY window_start");
+                        + " GROUP BY vendor, window_start ORDER BY window_start");
         queries.put(
                 "totals",
                 "SELECT tenant_id, vendor, sum(attempts) AS calls, sum(answered) AS answered,"
