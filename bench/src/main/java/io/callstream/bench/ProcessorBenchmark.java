@@ -5,7 +5,6 @@ import io.callstream.platform.EmbeddedPlatform.Settings;
 import io.callstream.processor.CallProcessor;
 import io.callstream.processor.ProcessorSettings;
 import io.callstream.registry.serde.KafkaAvroDeserializer;
-import io.callstream.registry.serde.KafkaAvroSerializer;
 import io.callstream.schema.CallEvent;
 import io.callstream.schema.Topics;
 import java.nio.file.Files;
@@ -21,11 +20,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -78,21 +75,10 @@ final class ProcessorBenchmark implements Callable<Integer> {
     private record Run(String name, String guarantee, long commitMs) {}
 
     private long produce(EmbeddedPlatform platform) {
-        KafkaAvroSerializer values = new KafkaAvroSerializer();
-        values.configure(Map.of("schema.registry.url", platform.schemaRegistryUrl()), false);
         CallEventsGenerator generator = new CallEventsGenerator();
         long count = 0;
         long started = System.nanoTime();
-        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(
-                Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        platform.bootstrapServers(),
-                        ProducerConfig.LINGER_MS_CONFIG,
-                        20,
-                        ProducerConfig.BATCH_SIZE_CONFIG,
-                        256 * 1024),
-                new StringSerializer(),
-                values)) {
+        try (KafkaProducer<String, Object> producer = BulkProducer.open(platform)) {
             for (long call = 0; count < events; call++) {
                 for (CallEvent event : generator.call(call)) {
                     producer.send(new ProducerRecord<>(Topics.CALL_EVENTS, CallEventsGenerator.key(event), event));

@@ -32,9 +32,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.sink.SinkRecord;
 import picocli.CommandLine.Command;
@@ -99,19 +97,8 @@ final class SinkBenchmark implements Callable<Integer> {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", platform.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get();
         }
-        KafkaAvroSerializer values = new KafkaAvroSerializer();
-        values.configure(Map.of("schema.registry.url", platform.schemaRegistryUrl()), false);
         long started = System.nanoTime();
-        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(
-                Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        platform.bootstrapServers(),
-                        ProducerConfig.LINGER_MS_CONFIG,
-                        20,
-                        ProducerConfig.BATCH_SIZE_CONFIG,
-                        256 * 1024),
-                new StringSerializer(),
-                values)) {
+        try (KafkaProducer<String, Object> producer = BulkProducer.open(platform)) {
             for (int n = 0; n < calls; n++) {
                 Call call = call(n);
                 producer.send(new ProducerRecord<>(TOPIC, call.getVendor() + ":" + call.getCallId(), call));
@@ -278,20 +265,7 @@ final class SinkBenchmark implements Callable<Integer> {
                             }
                             appender.beginRow();
                             for (Object value : row.values()) {
-                                switch (value) {
-                                    case null -> appender.appendNull();
-                                    case String text -> appender.append(text);
-                                    case Integer number -> appender.append(number.intValue());
-                                    case Long number -> appender.append(number.longValue());
-                                    case Double number -> appender.append(number.doubleValue());
-                                    case java.math.BigDecimal decimal -> appender.append(decimal);
-                                    case Instant instant ->
-                                        appender.append(
-                                                java.time.LocalDateTime.ofInstant(instant, java.time.ZoneOffset.UTC));
-                                    default ->
-                                        throw new IllegalStateException(
-                                                value.getClass().getName());
-                                }
+                                io.callstream.connect.duckdb.DuckDbWriter.append(appender, value);
                             }
                             appender.endRow();
                         }

@@ -136,16 +136,12 @@ public final class DashboardServer implements AutoCloseable {
 
     private static Map<String, String> queries() {
         Map<String, String> queries = new LinkedHashMap<>();
-        // the last hour of minutes that have calls, per vendor (ratios from the sums over tenants)
+        // the last hour of minutes that have calls, per vendor (the sink's view, over all tenants)
         queries.put(
                 "minutes",
-                "SELECT vendor, window_start, sum(attempts) AS attempts,"
-                        + " sum(answered) * 1.0 / nullif(sum(attempts), 0) AS asr,"
-                        + " sum(network_effective) * 1.0 / nullif(sum(attempts), 0) AS ner,"
-                        + " sum(talk_seconds) * 1.0 / nullif(sum(answered), 0) AS acd_seconds,"
-                        + " sum(billed_seconds) / 60.0 AS billed_minutes FROM call_kpis"
+                "SELECT * FROM vendor_kpis_per_minute"
                         + " WHERE window_start >= (SELECT max(window_start) FROM call_kpis) - INTERVAL 60 MINUTE"
-                        + " GROUP BY vendor, window_start ORDER BY window_start");
+                        + " ORDER BY window_start");
         queries.put(
                 "totals",
                 "SELECT tenant_id, vendor, sum(attempts) AS calls, sum(answered) AS answered,"
@@ -155,14 +151,9 @@ public final class DashboardServer implements AutoCloseable {
                         + " sum(billed_seconds) / 60.0 AS billed_minutes FROM call_kpis GROUP BY 1, 2 ORDER BY 2, 1");
         queries.put(
                 "failures",
-                "SELECT vendor, failure_category, count(*) AS calls FROM calls"
-                        + " WHERE failure_category <> 'NONE' GROUP BY 1, 2 ORDER BY 1, 3 DESC");
-        queries.put(
-                "alerts",
-                "SELECT a.tenant_id, a.vendor, a.event_time, a.failure_rate, a.attempts,"
-                        + " a.top_categories, a.message FROM call_alerts a WHERE a.state = 'RAISED' AND NOT EXISTS"
-                        + " (SELECT 1 FROM call_alerts c WHERE c.alert_id = a.alert_id AND c.state = 'CLEARED')"
-                        + " ORDER BY a.event_time DESC");
+                "SELECT vendor, failure_category, calls FROM failure_breakdown"
+                        + " WHERE failure_category <> 'NONE' ORDER BY 1, 3 DESC");
+        queries.put("alerts", "SELECT * FROM active_alerts ORDER BY event_time DESC");
         queries.put(
                 "calls",
                 "SELECT vendor, call_id, tenant_id, start_time, outcome, failure_category,"

@@ -9,7 +9,7 @@ import org.apache.avro.generic.GenericData;
 import org.apache.kafka.common.errors.SerializationException;
 
 /** What the serializer can write, and the data models it writes and reads generic values with. */
-final class AvroData {
+public final class AvroData {
 
     /** Generic data that maps logical types to Java types (BigDecimal, Instant, LocalDate, UUID, …). */
     static final GenericData WITH_LOGICAL_TYPES = withLogicalTypes();
@@ -35,7 +35,11 @@ final class AvroData {
         };
     }
 
-    static GenericData generic(boolean logicalTypes) {
+    /**
+     * Avro's generic data model, with every standard logical-type conversion (decimal, uuid, date,
+     * time, timestamp) when {@code logicalTypes}; shared, read-only.
+     */
+    public static GenericData generic(boolean logicalTypes) {
         return logicalTypes ? WITH_LOGICAL_TYPES : GenericData.get();
     }
 

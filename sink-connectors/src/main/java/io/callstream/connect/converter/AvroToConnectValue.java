@@ -1,5 +1,6 @@
 package io.callstream.connect.converter;
 
+import io.callstream.registry.serde.AvroData;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,7 +12,6 @@ import org.apache.avro.Conversion;
 import org.apache.avro.Conversions;
 import org.apache.avro.LogicalType;
 import org.apache.avro.Schema;
-import org.apache.avro.data.TimeConversions;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericFixed;
 import org.apache.avro.generic.IndexedRecord;
@@ -34,7 +34,7 @@ import org.apache.kafka.connect.errors.DataException;
 final class AvroToConnectValue {
 
     /** The conversions registry-core's deserializer applies with {@code avro.use.logical.type.converters}. */
-    private static final GenericData LOGICAL_TYPES = logicalTypes();
+    private static final GenericData LOGICAL_TYPES = AvroData.generic(true);
 
     private AvroToConnectValue() {}
 
@@ -114,19 +114,5 @@ final class AvroToConnectValue {
 
     private static Object int64(org.apache.kafka.connect.data.Schema connect, long value) {
         return Timestamp.LOGICAL_NAME.equals(connect.name()) ? Timestamp.toLogical(connect, value) : value;
-    }
-
-    private static GenericData logicalTypes() {
-        GenericData data = new GenericData();
-        data.addLogicalTypeConversion(new Conversions.DecimalConversion());
-        data.addLogicalTypeConversion(new Conversions.UUIDConversion());
-        data.addLogicalTypeConversion(new TimeConversions.DateConversion());
-        data.addLogicalTypeConversion(new TimeConversions.TimeMillisConversion());
-        data.addLogicalTypeConversion(new TimeConversions.TimeMicrosConversion());
-        data.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
-        data.addLogicalTypeConversion(new TimeConversions.TimestampMicrosConversion());
-        data.addLogicalTypeConversion(new TimeConversions.LocalTimestampMillisConversion());
-        data.addLogicalTypeConversion(new TimeConversions.LocalTimestampMicrosConversion());
-        return data;
     }
 }

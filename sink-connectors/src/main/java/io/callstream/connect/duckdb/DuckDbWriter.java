@@ -100,7 +100,8 @@ public final class DuckDbWriter extends JdbcRowWriter {
                         && String.valueOf(failure.getMessage()).contains("onflict"));
     }
 
-    private static void append(DuckDBAppender appender, Object value) throws SQLException {
+    /** Appends one row value (as {@link Row} holds it) to the appender's current row. */
+    public static void append(DuckDBAppender appender, Object value) throws SQLException {
         switch (value) {
             case null -> appender.appendNull();
             case String text -> appender.append(text);

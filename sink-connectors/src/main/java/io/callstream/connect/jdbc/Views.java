@@ -13,7 +13,8 @@ import java.util.Map;
  *   <li>{@code failure_breakdown}: calls per vendor and failure category, with their share;
  *   <li>{@code billing_reconciliation}: per tenant and day (UTC, by call start), our billed seconds
  *       beside the vendor's and how many calls differ (those calls: {@code SELECT * FROM calls WHERE
- *       billing_difference_seconds <> 0}).
+ *       billing_difference_seconds <> 0});
+ *   <li>{@code active_alerts}: failure-rate alerts raised and not cleared, with their evidence.
  * </ul>
  */
 public final class Views {
@@ -23,6 +24,7 @@ public final class Views {
     public static List<String> of(Map<Table.Kind, Table> tables) {
         String calls = tables.get(Table.Kind.CALLS).name();
         String kpis = tables.get(Table.Kind.CALL_KPIS).name();
+        String alerts = tables.get(Table.Kind.CALL_ALERTS).name();
         return List.of(
                 "CREATE OR REPLACE VIEW vendor_kpis_per_minute AS SELECT vendor, window_start,"
                         + " SUM(attempts) AS attempts, SUM(answered) AS answered,"
@@ -41,6 +43,10 @@ public final class Views {
                         + " COUNT(vendor_billed_seconds) AS calls_with_vendor_billing,"
                         + " SUM(CASE WHEN billing_difference_seconds <> 0 THEN 1 ELSE 0 END) AS calls_differing,"
                         + " SUM(billing_difference_seconds) AS difference_seconds"
-                        + " FROM " + calls + " GROUP BY 1, 2");
+                        + " FROM " + calls + " GROUP BY 1, 2",
+                "CREATE OR REPLACE VIEW active_alerts AS SELECT a.tenant_id, a.vendor, a.alert_id, a.event_time,"
+                        + " a.failure_rate, a.baseline_rate, a.attempts, a.failures, a.top_categories, a.message"
+                        + " FROM " + alerts + " a WHERE a.state = 'RAISED' AND NOT EXISTS (SELECT 1 FROM " + alerts
+                        + " c WHERE c.alert_id = a.alert_id AND c.state = 'CLEARED')");
     }
 }
