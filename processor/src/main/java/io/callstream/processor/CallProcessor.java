@@ -61,18 +61,21 @@ public final class CallProcessor implements AutoCloseable {
         reference.seedIfEmpty().forEach(summary -> log.info("Seeded the shipped reference data: {}", summary));
         ProcessorMetrics metrics = new ProcessorMetrics();
         if (settings.metricsPort() >= 0) {
-            metrics.serve(settings.metricsPort());
+            metrics.serve(settings.metricsHost(), settings.metricsPort());
         }
         TopologySettings topology = new TopologySettings(
                 serdes,
                 Set.copyOf(CodeTable.BUNDLED_VENDORS),
                 settings.finaliseAfter(),
                 settings.retainFor(),
+                settings.lateHorizon(),
+                settings.maxEventsPerCall(),
                 Duration.ofSeconds(10),
                 settings.alerts(),
                 metrics);
         KafkaStreams streams = new KafkaStreams(CallTopology.build(topology), streamsConfig(settings));
         metrics.bind(streams);
+        streams.setUncaughtExceptionHandler(new RetryingExceptionHandler(metrics));
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
@@ -116,6 +119,11 @@ public final class CallProcessor implements AutoCloseable {
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.replicationFactor());
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // No record stops the processor: failures of one record go to dead-letters (transient ones fail the task).
+        config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RecordErrorHandler.class);
+        config.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, RecordErrorHandler.class);
+        config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RecordErrorHandler.class);
+        config.put("schema.registry.url", settings.schemaRegistryUrl());
         return config;
     }
 

@@ -33,13 +33,19 @@ final class ProcessorMetrics implements TopologyListener, AutoCloseable {
     private final Counter deadLetters = Counter.builder("callstream.processor.dead.letters")
             .description("Records the processor sent to dead-letters")
             .register(registry);
+    private final Counter transientFailures = Counter.builder("callstream.processor.transient.failures")
+            .description("Records whose processing waited for an unavailable dependency (schema registry)")
+            .register(registry);
+    private final Counter threadRestarts = Counter.builder("callstream.processor.thread.restarts")
+            .description("Stream threads replaced after a failure (the task resumed from its last commit)")
+            .register(registry);
     private KafkaStreamsMetrics streamsMetrics;
     private HttpServer server;
 
-    /** Serves the metrics on {@code port} (0: any free port). */
-    void serve(int port) {
+    /** Serves the metrics on {@code host}:{@code port} (0: any free port). */
+    void serve(String host, int port) {
         try {
-            server = HttpServer.create(new InetSocketAddress(port), 0);
+            server = HttpServer.create(new InetSocketAddress(host, port), 0);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot serve the processor's metrics on port " + port, e);
         }
@@ -104,6 +110,15 @@ final class ProcessorMetrics implements TopologyListener, AutoCloseable {
     @Override
     public void deadLettered(DeadLetter letter) {
         deadLetters.increment();
+    }
+
+    @Override
+    public void transientFailure(Exception failure) {
+        transientFailures.increment();
+    }
+
+    void threadRestarted() {
+        threadRestarts.increment();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.callstream.processor;
 
 import io.callstream.processor.domain.AlertPolicy;
+import io.callstream.processor.topology.TopologySettings;
 import io.callstream.schema.FailureCategory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,11 +21,16 @@ import java.util.stream.Collectors;
  * @param processingGuarantee {@code PROCESSING_GUARANTEE} (exactly_once_v2)
  * @param commitInterval {@code COMMIT_INTERVAL_MS} (100)
  * @param streamThreads {@code STREAM_THREADS} (2): threads processing tasks in this instance
+ * @param metricsHost {@code METRICS_HOST} (127.0.0.1): the address the metrics are served on
+ *     (0.0.0.0 where Prometheus scrapes from another host)
  * @param metricsPort {@code METRICS_PORT} (9404): {@code GET /prometheus} metrics; 0 any free port,
  *     -1 none
  * @param replicationFactor {@code REPLICATION_FACTOR} of internal topics (1; 3 on a cluster)
  * @param finaliseAfter {@code FINALISE_AFTER_SECONDS} (600): calls without terminal information
  * @param retainFor {@code RETAIN_FOR_SECONDS} (86400): finished calls kept for late information
+ * @param lateHorizon {@code LATE_HORIZON_SECONDS} (2592000, 30 days, the raw archive's retention):
+ *     a finished call's last version kept so late events continue its versions
+ * @param maxEventsPerCall {@code MAX_EVENTS_PER_CALL} (200): distinct events kept per call
  * @param alerts failure-rate alerts: {@code ALERT_WINDOW_MINUTES} (5), {@code
  *     ALERT_BASELINE_MINUTES} (60), {@code ALERT_RAISE_RATE} (0.30), {@code ALERT_CLEAR_RATE}
  *     (0.20), {@code ALERT_BASELINE_FACTOR} (2.0), {@code ALERT_MIN_ATTEMPTS} (20), {@code
@@ -40,10 +46,13 @@ public record ProcessorSettings(
         String processingGuarantee,
         Duration commitInterval,
         int streamThreads,
+        String metricsHost,
         int metricsPort,
         int replicationFactor,
         Duration finaliseAfter,
         Duration retainFor,
+        Duration lateHorizon,
+        int maxEventsPerCall,
         AlertPolicy alerts) {
 
     public static ProcessorSettings fromEnvironment(Map<String, String> env) {
@@ -55,10 +64,14 @@ public record ProcessorSettings(
                 get(env, "PROCESSING_GUARANTEE", "exactly_once_v2"),
                 Duration.ofMillis(Long.parseLong(get(env, "COMMIT_INTERVAL_MS", "100"))),
                 Integer.parseInt(get(env, "STREAM_THREADS", "2")),
+                get(env, "METRICS_HOST", "127.0.0.1"),
                 Integer.parseInt(get(env, "METRICS_PORT", "9404")),
                 Integer.parseInt(get(env, "REPLICATION_FACTOR", "1")),
                 Duration.ofSeconds(Long.parseLong(get(env, "FINALISE_AFTER_SECONDS", "600"))),
                 Duration.ofSeconds(Long.parseLong(get(env, "RETAIN_FOR_SECONDS", "86400"))),
+                Duration.ofSeconds(Long.parseLong(
+                        get(env, "LATE_HORIZON_SECONDS", "" + TopologySettings.LATE_HORIZON.toSeconds()))),
+                Integer.parseInt(get(env, "MAX_EVENTS_PER_CALL", "" + TopologySettings.MAX_EVENTS_PER_CALL)),
                 alertPolicy(env));
     }
 

@@ -22,7 +22,7 @@ class ProcessorMetricsTest {
     @Test
     void shouldCountCallsByCategoryAndAlertTransitionsOverHttp() throws Exception {
         try (ProcessorMetrics metrics = new ProcessorMetrics()) {
-            metrics.serve(0);
+            metrics.serve("127.0.0.1", 0);
             metrics.callEmitted(call(FailureCategory.NONE, CallOutcome.CONNECTED));
             metrics.callEmitted(call(FailureCategory.NETWORK_ERROR, CallOutcome.FAILED));
             metrics.callEmitted(call(FailureCategory.NETWORK_ERROR, CallOutcome.FAILED));

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param secrets per vendor, the shared secret a push must present (path segment or header
  *     X-Callstream-Secret); required for every vendor when the server is not bound to loopback
  * @param allowedCidrs per vendor, comma-separated CIDR blocks pushes may come from (empty: any)
+ * @param trustedProxies comma-separated CIDR blocks of reverse proxies whose {@code
+ *     X-Forwarded-For} names the client for the allow-lists (empty: the peer is the client)
  */
 @ConfigurationProperties("callstream.ingest")
 public record IngestConfig(
@@ -31,9 +33,11 @@ public record IngestConfig(
         @Bindable(defaultValue = "default") String defaultTenant,
         Map<String, String> zones,
         Map<String, String> secrets,
-        Map<String, String> allowedCidrs) {
+        Map<String, String> allowedCidrs,
+        @Bindable(defaultValue = "") String trustedProxies) {
 
     public IngestConfig {
+        trustedProxies = trustedProxies == null ? "" : trustedProxies;
         zones = zones == null ? Map.of() : Map.copyOf(zones);
         secrets = secrets == null ? Map.of() : Map.copyOf(secrets);
         allowedCidrs = allowedCidrs == null ? Map.of() : Map.copyOf(allowedCidrs);

@@ -2,8 +2,15 @@ package io.callstream.ingest.publish;
 
 import io.callstream.ingest.config.IngestConfig;
 import io.callstream.registry.client.RegistryClientConfig;
+import io.callstream.registry.client.RegistryException;
 import io.callstream.registry.client.RestSchemaRegistryClient;
+import io.callstream.registry.client.SchemaRegistryClient;
+import io.callstream.registry.core.SchemaRegistryClients;
 import io.callstream.registry.serde.KafkaAvroSerializer;
+import io.callstream.schema.CallEvent;
+import io.callstream.schema.DeadLetter;
+import io.callstream.schema.Topics;
+import io.callstream.schema.WebhookEnvelope;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -15,10 +22,14 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The Kafka and registry clients, built from {@link IngestConfig} (micronaut-kafka does not resolve here). */
 @Factory
 final class KafkaClientsFactory {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaClientsFactory.class);
 
     /** Batching window: a few ms lets concurrent pushes share produce requests (see bench/). */
     static final int LINGER_MS = 5;
@@ -42,9 +53,34 @@ final class KafkaClientsFactory {
         producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeoutMs + LINGER_MS);
         producer.put(ProducerConfig.CLIENT_ID_CONFIG, "callstream-ingest");
         producer.put(RegistryClientConfig.URL, config.schemaRegistryUrl());
-        KafkaAvroSerializer values = new KafkaAvroSerializer();
+        // A registry that hangs must not hold a push past the publish timeout: no retries, short timeouts.
+        producer.put(RegistryClientConfig.MAX_RETRIES, 0);
+        producer.put(RegistryClientConfig.CONNECT_TIMEOUT_MS, (int) timeoutMs);
+        producer.put(RegistryClientConfig.READ_TIMEOUT_MS, (int) timeoutMs);
+        SchemaRegistryClient registry = SchemaRegistryClients.create(producer);
+        registerContracts(registry);
+        KafkaAvroSerializer values = new KafkaAvroSerializer(registry);
         values.configure(producer, false);
         return new KafkaProducer<>(producer, new StringSerializer(), values);
+    }
+
+    /**
+     * Registers the schemas of what ingest writes before the first push, so that their ids are
+     * cached and a push never waits on the registry. An unreachable registry is logged, not fatal:
+     * pushes are then answered 503 until it answers.
+     */
+    private static void registerContracts(SchemaRegistryClient registry) {
+        Map<String, org.apache.avro.Schema> contracts = Map.of(
+                Topics.WEBHOOKS_RAW, WebhookEnvelope.getClassSchema(),
+                Topics.CALL_EVENTS, CallEvent.getClassSchema(),
+                Topics.DEAD_LETTERS, DeadLetter.getClassSchema());
+        contracts.forEach((topic, schema) -> {
+            try {
+                registry.register(topic + "-value", schema);
+            } catch (RegistryException e) {
+                log.warn("Could not register the schema of {} at start-up: {}", topic, e.getMessage());
+            }
+        });
     }
 
     @Singleton

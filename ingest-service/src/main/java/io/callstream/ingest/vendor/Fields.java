@@ -1,8 +1,10 @@
 package io.callstream.ingest.vendor;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -14,6 +16,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Typed reads of a push's fields (JSON object or XML element), failing with a short reason that
@@ -21,12 +24,28 @@ import java.util.Optional;
  */
 public final class Fields {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
     private static final XmlMapper XML = new XmlMapper();
     /** The scale of every {@code decimal} money field in the Avro contracts. */
     public static final int MONEY_SCALE = 6;
 
-    private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    /** The most digits a money field of the contracts ({@code decimal(18,6)}) holds. */
+    public static final int MONEY_PRECISION = 18;
+    /** The range of times a push may state; outside it a time is unusable (bounded arithmetic). */
+    public static final Instant EARLIEST = Instant.EPOCH;
+
+    public static final Instant LATEST = Instant.parse("2100-01-01T00:00:00Z");
+
+    private static final Pattern PLAIN_NUMBER =
+            Pattern.compile("[+-]?(\\d{1,30}(\\.\\d{0,30})?|\\.\\d{1,30})([eE][+-]?\\d{1,2})?");
+    private static final Pattern EPOCH = Pattern.compile("\\d{1,13}(\\.\\d{1,6})?");
+    private static final List<DateTimeFormatter> LOCAL_FORMATS = List.of(
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSS][.SS][.S]"),
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss[.SSS][.SS][.S]"),
+            DateTimeFormatter.ofPattern("yyyyMMddHHmmss"),
+            DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss"));
 
     private final JsonNode node;
     private final String path;
@@ -111,34 +130,65 @@ public final class Fields {
     }
 
     /**
-     * A money amount at the contracts' scale ({@value #MONEY_SCALE} decimals), exactly: an amount
-     * that would need rounding is an error.
+     * A money amount at the contracts' scale ({@value #MONEY_SCALE} decimals, at most {@value
+     * #MONEY_PRECISION} digits): more decimals are rounded half-even and the rounding is recorded by
+     * the caller through {@link Money#rounded()}; a value that is not a plain decimal (or one with a
+     * small exponent), or too large for the contract, is an error. The text is checked before it is
+     * parsed, so no exponent can make the arithmetic expensive.
      */
-    public Optional<BigDecimal> optionalMoney(String name) throws InvalidPushException {
+    public Optional<Money> optionalMoney(String name) throws InvalidPushException {
         Optional<String> text = optionalText(name);
-        try {
-            return text.map(value -> new BigDecimal(value).setScale(MONEY_SCALE, RoundingMode.UNNECESSARY));
-        } catch (NumberFormatException e) {
-            throw new InvalidPushException("field " + path + name + " is not a number: " + text.get());
-        } catch (ArithmeticException e) {
-            throw new InvalidPushException(
-                    "field " + path + name + " has more than " + MONEY_SCALE + " decimals: " + text.get());
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        String value = text.get();
+        if (value.length() > 64 || !PLAIN_NUMBER.matcher(value).matches()) {
+            throw new InvalidPushException("field " + path + name + " is not an amount: " + shorten(value));
+        }
+        BigDecimal exact = new BigDecimal(value);
+        BigDecimal scaled = exact.setScale(MONEY_SCALE, RoundingMode.HALF_EVEN);
+        if (scaled.precision() > MONEY_PRECISION) {
+            throw new InvalidPushException("field " + path + name + " is too large for an amount: " + shorten(value));
+        }
+        return Optional.of(new Money(scaled, exact.compareTo(scaled) != 0 ? value : null));
+    }
+
+    /**
+     * An amount as the contracts hold it.
+     *
+     * @param amount the amount at scale {@value #MONEY_SCALE}
+     * @param original the vendor's text when it had to be rounded, else null
+     */
+    public record Money(BigDecimal amount, String original) {
+        public boolean rounded() {
+            return original != null;
         }
     }
 
-    /** A {@code yyyy-MM-dd HH:mm:ss} local time in {@code zone}; empty when absent or blank. */
+    /**
+     * A local time in {@code zone}: {@code yyyy-MM-dd HH:mm:ss} (also with a {@code T} or fractional
+     * seconds) or the compact {@code yyyyMMddHHmmss}; a 10- or 13-digit number is taken as epoch
+     * seconds or milliseconds (a 14-digit one is the compact form). Empty when absent or blank.
+     */
     public Optional<Instant> optionalLocalTime(String name, ZoneId zone) throws InvalidPushException {
         Optional<String> text = optionalText(name);
         if (text.isEmpty()) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(
-                    LocalDateTime.parse(text.get(), LOCAL_TIME).atZone(zone).toInstant());
-        } catch (DateTimeParseException e) {
-            throw new InvalidPushException(
-                    "field " + path + name + " is not a yyyy-MM-dd HH:mm:ss time: " + text.get());
+        String value = text.get();
+        if (value.length() != 14 && EPOCH.matcher(value).matches()) {
+            return Optional.of(epoch(name, value));
         }
+        for (DateTimeFormatter format : LOCAL_FORMATS) {
+            try {
+                return Optional.of(bounded(
+                        name, LocalDateTime.parse(value, format).atZone(zone).toInstant(), value));
+            } catch (DateTimeParseException e) {
+                // try the next format
+            }
+        }
+        throw new InvalidPushException("field " + path + name
+                + " is not a time (yyyy-MM-dd HH:mm:ss, yyyyMMddHHmmss or epoch): " + shorten(value));
     }
 
     public Instant localTime(String name, ZoneId zone) throws InvalidPushException {
@@ -146,21 +196,43 @@ public final class Fields {
                 .orElseThrow(() -> new InvalidPushException("missing field " + path + name));
     }
 
-    /** An epoch-milliseconds time; empty when absent or null. */
+    /**
+     * An epoch time: milliseconds, or seconds when it has at most 11 digits (before 5138 as seconds,
+     * before 1973 as milliseconds, which no call is); empty when absent or null.
+     */
     public Optional<Instant> optionalEpochMillis(String name) throws InvalidPushException {
         JsonNode value = node.get(name);
         if (value == null || value.isNull() || value.asText().isBlank()) {
             return Optional.empty();
         }
-        if (!value.canConvertToLong() && !value.asText().matches("\\d+")) {
-            throw new InvalidPushException("field " + path + name + " is not epoch milliseconds: " + value);
+        String text = value.asText().trim();
+        if (!EPOCH.matcher(text).matches()) {
+            throw new InvalidPushException("field " + path + name + " is not an epoch time: " + shorten(text));
         }
-        return Optional.of(
-                Instant.ofEpochMilli(value.canConvertToLong() ? value.asLong() : Long.parseLong(value.asText())));
+        return Optional.of(epoch(name, text));
     }
 
     public Instant epochMillis(String name) throws InvalidPushException {
         return optionalEpochMillis(name).orElseThrow(() -> new InvalidPushException("missing field " + path + name));
+    }
+
+    private Instant epoch(String name, String digits) throws InvalidPushException {
+        String whole = digits.contains(".") ? digits.substring(0, digits.indexOf('.')) : digits;
+        long number = Long.parseLong(whole); // at most 13 digits: EPOCH
+        Instant instant = whole.length() <= 11 ? Instant.ofEpochSecond(number) : Instant.ofEpochMilli(number);
+        return bounded(name, instant, digits);
+    }
+
+    /** Times outside {@link #EARLIEST} to {@link #LATEST} are unusable, not just suspicious. */
+    private Instant bounded(String name, Instant time, String text) throws InvalidPushException {
+        if (time.isBefore(EARLIEST) || !time.isBefore(LATEST)) {
+            throw new InvalidPushException("field " + path + name + " is out of range: " + shorten(text));
+        }
+        return time;
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "… (" + text.length() + " characters)";
     }
 
     /** The elements of an array field; an error when it is absent or empty. */

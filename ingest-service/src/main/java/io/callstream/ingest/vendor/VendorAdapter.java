@@ -2,6 +2,7 @@ package io.callstream.ingest.vendor;
 
 import io.callstream.schema.CallEvent;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Understands one vendor's native pushes: turns a push into normalized call events and answers in
@@ -20,6 +21,15 @@ public interface VendorAdapter {
      * @throws InvalidPushException when the push cannot be parsed or lacks a required field
      */
     List<CallEvent> normalize(PushRequest request, VendorContext context) throws InvalidPushException;
+
+    /**
+     * The media types this vendor's pushes come as (without parameters): a push of another type is
+     * refused 415 and kept as a dead letter, so a browser's cross-site {@code text/plain} or form
+     * POST is never taken for a push.
+     */
+    default Set<String> mediaTypes() {
+        return Set.of("application/json");
+    }
 
     /** What the vendor expects back once the push is stored. */
     Reply accepted(PushRequest request);

@@ -52,7 +52,8 @@ final class WebhookController {
         PushRequest push = new PushRequest(
                 UUID.randomUUID().toString(),
                 vendor,
-                request.getPath() + (query == null ? "" : "?" + query),
+                // The path secret is never archived or logged: the endpoint is recorded without it.
+                "/webhooks/" + vendor + (query == null ? "" : "?" + query),
                 query == null ? "" : query,
                 headers,
                 request.getHeaders().get(HttpHeaders.CONTENT_TYPE),

@@ -3,6 +3,7 @@ package io.callstream.ingest.web;
 import io.callstream.ingest.config.IngestConfig;
 import io.callstream.ingest.publish.PushPublisher;
 import io.callstream.ingest.publish.PushPublisher.PublishException;
+import io.callstream.ingest.publish.PushPublisher.RejectedException;
 import io.callstream.ingest.vendor.CallEvents;
 import io.callstream.ingest.vendor.InvalidPushException;
 import io.callstream.ingest.vendor.PushRequest;
@@ -16,11 +17,14 @@ import jakarta.inject.Singleton;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -28,10 +32,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What happens to a push: guard, size check, normalization by the vendor's adapter, then Kafka;
- * the vendor's acknowledgement only once Kafka has it all. An invalid push is kept on {@code
- * dead-letters} with its bytes and refused 400; one Kafka cannot take in time is refused 503 so the
- * vendor retries. Refused pushes (unknown vendor, 401, 403, 413) are not archived.
+ * What happens to a push: guard, size and media type checks, normalization by the vendor's adapter,
+ * then Kafka; the vendor's acknowledgement only once Kafka has it all. A push that cannot be taken
+ * (400, 413 with its first {@code max-body-bytes}, 415) is kept on {@code dead-letters} with its
+ * bytes; one Kafka cannot take in time is refused 503 so the vendor retries. No input gets another
+ * 5xx. Pushes refused by the guard (unknown vendor, 401, 403) are counted, not archived.
  */
 @Singleton
 final class WebhookService {
@@ -72,50 +77,70 @@ final class WebhookService {
             metrics.push("unknown", Outcome.UNKNOWN_VENDOR, since(request));
             return new Reply(404, Reply.TEXT, "unknown vendor; endpoints are /webhooks/" + vendors());
         }
-        Optional<Integer> refusal = guard.refuse(request.vendor(), presentedSecret, request.remoteAddress());
+        Optional<PushGuard.Refusal> refusal = guard.refuse(request, presentedSecret);
         if (refusal.isPresent()) {
-            boolean unauthorized = refusal.get() == PushGuard.UNAUTHORIZED;
             log.warn(
                     "Refused {} push from {}: {}",
                     request.vendor(),
                     request.remoteAddress(),
-                    unauthorized ? "missing or wrong secret" : "address not allowed");
+                    refusal.get().reason());
             return answer(
                     request,
-                    unauthorized ? Outcome.UNAUTHORIZED : Outcome.FORBIDDEN,
-                    adapter.rejected(refusal.get(), unauthorized ? "missing or wrong secret" : "address not allowed"));
+                    refusal.get().status() == PushGuard.UNAUTHORIZED ? Outcome.UNAUTHORIZED : Outcome.FORBIDDEN,
+                    adapter.rejected(refusal.get().status(), refusal.get().reason()));
         }
         if (request.body().length > config.maxBodyBytes()) {
-            return answer(
-                    request,
-                    Outcome.TOO_LARGE,
-                    adapter.rejected(413, "body larger than " + config.maxBodyBytes() + " bytes"));
+            String reason = "body of " + request.body().length + " bytes is larger than " + config.maxBodyBytes()
+                    + " bytes; its first " + config.maxBodyBytes() + " bytes are kept";
+            byte[] head = Arrays.copyOf(request.body(), config.maxBodyBytes());
+            return deadLetter(adapter, request, head, reason, "PayloadTooLarge", 413, Outcome.TOO_LARGE);
+        }
+        String mediaType = mediaType(request.contentType());
+        if (!adapter.mediaTypes().contains(mediaType)) {
+            String reason = "content type " + (mediaType.isEmpty() ? "missing" : mediaType) + "; " + request.vendor()
+                    + " pushes are " + String.join(" or ", new TreeSet<>(adapter.mediaTypes()));
+            return deadLetter(adapter, request, request.body(), reason, "UnsupportedMediaType", 415, Outcome.INVALID);
         }
         List<CallEvent> events;
         try {
             events = CallEvents.withPushCounts(adapter.normalize(request, config.contextFor(request.vendor())));
         } catch (InvalidPushException e) {
-            return deadLetter(adapter, request, e.getMessage(), e, 400, Outcome.INVALID);
+            return deadLetter(adapter, request, e.getMessage(), e);
         } catch (RuntimeException e) {
+            // A push no rule of the adapter foresaw: refused and kept, never a 5xx the vendor gives up on.
             log.error("Adapter {} failed on push {}", request.vendor(), request.envelopeId(), e);
-            return deadLetter(adapter, request, "internal error: " + e, e, 500, Outcome.FAILED);
+            return deadLetter(adapter, request, "push could not be read: " + e, e);
         }
         try {
             publisher.publish(envelope(request), events);
         } catch (PublishException e) {
             return unavailable(adapter, request, e);
+        } catch (RejectedException e) {
+            return deadLetter(adapter, request, e.getMessage(), e);
         }
         metrics.events(request.vendor(), events.size());
         return answer(request, events.isEmpty() ? Outcome.IGNORED : Outcome.ACCEPTED, adapter.accepted(request));
     }
 
+    private Reply deadLetter(VendorAdapter adapter, PushRequest request, String reason, Exception error) {
+        return deadLetter(
+                adapter, request, request.body(), reason, error.getClass().getName(), 400, Outcome.INVALID);
+    }
+
     private Reply deadLetter(
-            VendorAdapter adapter, PushRequest request, String reason, Exception error, int status, Outcome outcome) {
+            VendorAdapter adapter,
+            PushRequest request,
+            byte[] bytes,
+            String reason,
+            String errorClass,
+            int status,
+            Outcome outcome) {
         log.info(
-                "Invalid {} push {} from {}: {}",
+                "Refused {} push {} from {} ({}), kept as a dead letter: {}",
                 request.vendor(),
                 request.envelopeId(),
                 request.remoteAddress(),
+                status,
                 reason);
         try {
             publisher.deadLetter(DeadLetter.newBuilder()
@@ -123,17 +148,28 @@ final class WebhookService {
                     .setComponent("ingest-service")
                     .setVendor(request.vendor())
                     .setError(reason)
-                    .setErrorClass(error.getClass().getName())
+                    .setErrorClass(errorClass)
                     .setFailedAt(request.receivedAt())
                     .setSourceEndpoint(request.endpoint())
                     .setContentType(request.contentType())
                     .setHeaders(archivedHeaders(request))
-                    .setOriginalBytes(ByteBuffer.wrap(request.body()))
+                    .setOriginalBytes(ByteBuffer.wrap(bytes))
                     .build());
         } catch (PublishException e) {
             return unavailable(adapter, request, e);
         }
         return answer(request, outcome, adapter.rejected(status, reason));
+    }
+
+    /** The media type of a Content-Type header, lower case, without parameters; empty when absent. */
+    static String mediaType(String contentType) {
+        if (contentType == null) {
+            return "";
+        }
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+                .trim()
+                .toLowerCase(Locale.ROOT);
     }
 
     private Reply unavailable(VendorAdapter adapter, PushRequest request, PublishException e) {

@@ -93,11 +93,36 @@ public final class KpiWindows {
                 .build();
     }
 
-    /** The window with the contribution applied; {@code window} null starts an empty one. */
+    /**
+     * What a new version changes in the KPI windows: +1 for a first version; for a correction the
+     * old version's -1 and the new one's +1, as one record when they lie in the same window (so no
+     * KPI emission, and no alert evaluation, ever sees the call taken away and not yet put back).
+     */
+    public static List<KpiContribution> change(Call previous, Call current) {
+        KpiContribution added = contribution(current, 1);
+        if (previous == null) {
+            return List.of(added);
+        }
+        KpiContribution removed = contribution(previous, -1);
+        if (key(removed).equals(key(added))) {
+            return List.of(
+                    KpiContribution.newBuilder(added).setReplaces(removed).build());
+        }
+        return List.of(removed, added);
+    }
+
+    /** The window with the contribution (and what it replaces) applied; {@code window} null starts an empty one. */
     public static CallKpi apply(CallKpi window, KpiContribution call) {
         if (window == null) {
             window = empty(call);
         }
+        if (call.getReplaces() != null) {
+            window = applyOne(window, call.getReplaces());
+        }
+        return applyOne(window, call);
+    }
+
+    private static CallKpi applyOne(CallKpi window, KpiContribution call) {
         int sign = call.getSign();
         boolean answered = call.getAnswered();
         boolean effective = call.getNetworkEffective();

@@ -2,6 +2,8 @@ package io.callstream.processor.topology;
 
 import io.callstream.processor.domain.CallJoiner;
 import io.callstream.processor.domain.KpiWindows;
+import io.callstream.processor.domain.RetainedCalls;
+import io.callstream.registry.client.RegistryException;
 import io.callstream.schema.Call;
 import io.callstream.schema.CallEvent;
 import io.callstream.schema.CallOutcome;
@@ -35,7 +37,14 @@ import org.slf4j.LoggerFactory;
  * window) whenever its result changes: version
  * 1 when a terminal push has arrived whole (or the finalisation timeout passes), version + 1 for later
  * information that changes the result; nothing for a duplicate or for information that changes
- * nothing. Undecodable records and unknown vendors go to {@code dead-letters} with their coordinates.
+ * nothing. Undecodable records, unknown vendors, events past the per-call cap or the late-event
+ * horizon, and any record the join fails on go to {@code dead-letters} with their coordinates; an
+ * unreachable registry fails the task instead, so it is retried, not dead-lettered.
+ *
+ * <p>A finished call keeps its events for {@code retainFor}, then only its last version until
+ * {@code lateHorizon}: a late event within the horizon is joined with events rebuilt from that
+ * version ({@link RetainedCalls}), so it continues the call's versions; after it, an event older
+ * than the horizon is dead-lettered rather than starting a new version 1.
  *
  * <p>Due calls are found through an index store keyed {@code <deadline>|<call key>}, so a
  * punctuation reads only what is due, not every call.
@@ -85,6 +94,7 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
             }
             event = callEvent;
         } catch (RuntimeException e) {
+            rethrowIfTransient(e);
             deadLetter(record, "undecodable call event: " + e.getMessage(), e, null);
             return;
         }
@@ -92,27 +102,70 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
             deadLetter(record, "unknown vendor '" + event.getVendor() + "'", null, event.getVendor());
             return;
         }
-        accept(event);
+        try {
+            accept(record, event);
+        } catch (RuntimeException e) {
+            // A bug or an input no rule foresaw: this record is set aside, the stage goes on.
+            rethrowIfTransient(e);
+            log.error("Could not join event {} of {}", event.getEventId(), event.getCallId(), e);
+            deadLetter(record, "call event could not be joined: " + e, e, event.getVendor());
+        }
     }
 
-    private void accept(CallEvent event) {
+    /**
+     * A registry that cannot be reached is not the record's fault: the task fails, is restarted
+     * from its last commit (nothing is dead-lettered or committed) and tries again.
+     */
+    private void rethrowIfTransient(RuntimeException e) {
+        if (RegistryException.isTransient(e)) {
+            settings.listener().transientFailure(e);
+            throw e;
+        }
+    }
+
+    private void accept(Record<byte[], byte[]> record, CallEvent event) {
         String key = Topics.callKey(event.getVendor(), event.getCallId());
         CallState state = calls.get(key);
-        if (state != null
+        long now = context.currentSystemTimeMs();
+        if (state == null
+                && event.getEventTime().isBefore(Instant.ofEpochMilli(now).minus(settings.lateHorizon()))) {
+            deadLetter(
+                    record,
+                    "late after retention: the event is from " + event.getEventTime() + ", more than "
+                            + settings.lateHorizon() + " ago, and its call is no longer kept",
+                    null,
+                    event.getVendor());
+            return;
+        }
+        boolean retained = state != null && state.getEvents().isEmpty() && state.getEmitted() != null;
+        if (!retained
+                && state != null
                 && state.getEvents().stream().anyMatch(e -> e.getEventId().equals(event.getEventId()))) {
             return;
         }
-        List<CallEvent> all = new ArrayList<>(state == null ? List.of() : state.getEvents());
+        if (state != null && state.getEvents().size() >= settings.maxEventsPerCall()) {
+            deadLetter(
+                    record,
+                    "too many events: call " + key + " already has " + settings.maxEventsPerCall()
+                            + " distinct events (the cap per call)",
+                    null,
+                    event.getVendor());
+            return;
+        }
+        List<CallEvent> all = new ArrayList<>(
+                state == null ? List.of() : retained ? RetainedCalls.events(state.getEmitted()) : state.getEvents());
         all.add(event);
         Call emitted = state == null ? null : state.getEmitted();
-        long now = context.currentSystemTimeMs();
         if (CallJoiner.hasCompleteTerminalPush(all) || emitted != null) {
             emitted = emitIfChanged(key, all, emitted, false, now);
         }
         save(key, state, all, emitted, now);
     }
 
-    /** Finalises open calls whose timeout passed and forgets finished calls whose retention passed. */
+    /**
+     * Finalises open calls whose timeout passed; a finished call whose retention passed is reduced
+     * to its last version (kept until the late-event horizon), then forgotten.
+     */
     private void processDue(long now) {
         List<KeyValue<String, String>> due = new ArrayList<>();
         try (KeyValueIterator<String, String> iterator = deadlines.range(indexKey(0, ""), indexKey(now, "\uffff"))) {
@@ -124,12 +177,32 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
             if (state == null || !entry.key.equals(indexKey(state.getDeadline().toEpochMilli(), entry.value))) {
                 continue;
             }
-            if (state.getEmitted() == null) {
-                Call expired = emitIfChanged(entry.value, state.getEvents(), null, true, now);
-                save(entry.value, state, state.getEvents(), expired, now);
-            } else {
+            try {
+                finish(entry.value, state, now);
+            } catch (RuntimeException e) {
+                rethrowIfTransient(e);
+                log.error("Could not finalise call {}; its state is dropped", entry.value, e);
                 calls.delete(entry.value);
             }
+        }
+    }
+
+    private void finish(String key, CallState state, long now) {
+        if (state.getEmitted() == null) {
+            Call expired = emitIfChanged(key, state.getEvents(), null, true, now);
+            save(key, state, state.getEvents(), expired, now);
+        } else if (!state.getEvents().isEmpty()) {
+            long horizon =
+                    now + settings.lateHorizon().minus(settings.retainFor()).toMillis();
+            deadlines.put(indexKey(horizon, key), key);
+            calls.put(
+                    key,
+                    CallState.newBuilder(state)
+                            .setEvents(List.of())
+                            .setDeadline(Instant.ofEpochMilli(horizon))
+                            .build());
+        } else {
+            calls.delete(key);
         }
     }
 
@@ -143,15 +216,14 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
         }
         context.forward(new Record<>(key, call, now));
         settings.listener().callEmitted(call);
-        if (previous != null) {
-            forward(KpiWindows.contribution(previous, -1), now);
-        }
-        forward(KpiWindows.contribution(call, 1), now);
+        forward(KpiWindows.change(previous, call), now);
         return call;
     }
 
-    private void forward(KpiContribution contribution, long now) {
-        context.forward(new Record<>(KpiWindows.key(contribution), contribution, now));
+    private void forward(List<KpiContribution> contributions, long now) {
+        for (KpiContribution contribution : contributions) {
+            context.forward(new Record<>(KpiWindows.key(contribution), contribution, now));
+        }
     }
 
     private void save(String key, CallState previous, List<CallEvent> all, Call emitted, long now) {

@@ -18,4 +18,7 @@ public interface TopologyListener {
     default void alertEmitted(CallAlert alert) {}
 
     default void deadLettered(DeadLetter letter) {}
+
+    /** A dependency (the schema registry) was unavailable: the task fails and is retried. */
+    default void transientFailure(Exception failure) {}
 }

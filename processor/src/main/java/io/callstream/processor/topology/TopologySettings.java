@@ -15,6 +15,10 @@ import java.util.Set;
  *     its last event (wall-clock)
  * @param retainFor a finished call's events are kept this long after its last change, so late
  *     information produces a new version rather than a new call
+ * @param lateHorizon a finished call's last version is kept this long after its last change (at
+ *     least {@code retainFor}), so a late event continues its versions; an event older than this
+ *     for a call no longer kept is dead-lettered ("late after retention")
+ * @param maxEventsPerCall the distinct events kept per call; more are dead-lettered
  * @param scanInterval how often due calls are looked for
  * @param alerts when failure-rate alerts are raised and cleared
  * @param listener told what is emitted, for metrics
@@ -24,6 +28,8 @@ public record TopologySettings(
         Set<String> knownVendors,
         Duration finaliseAfter,
         Duration retainFor,
+        Duration lateHorizon,
+        int maxEventsPerCall,
         Duration scanInterval,
         AlertPolicy alerts,
         TopologyListener listener) {
@@ -34,9 +40,17 @@ public record TopologySettings(
         if (finaliseAfter.isNegative() || finaliseAfter.isZero() || retainFor.compareTo(finaliseAfter) < 0) {
             throw new IllegalArgumentException("finaliseAfter must be positive and retainFor at least finaliseAfter");
         }
+        if (lateHorizon.compareTo(retainFor) < 0 || maxEventsPerCall < 1) {
+            throw new IllegalArgumentException("lateHorizon must be at least retainFor and maxEventsPerCall positive");
+        }
     }
 
-    /** The bundled vendors, a 10 s scan for due calls and the default alert policy. */
+    /** The default late-event horizon: as long as the raw archive is kept. */
+    public static final Duration LATE_HORIZON = Duration.ofDays(30);
+    /** The default cap of distinct events per call (a call has a handful; a loop of pushes thousands). */
+    public static final int MAX_EVENTS_PER_CALL = 200;
+
+    /** The bundled vendors, a 10 s scan for due calls, the default horizon, cap and alert policy. */
     public static TopologySettings bundled(
             Map<String, Object> serdeConfig, Duration finaliseAfter, Duration retainFor) {
         return new TopologySettings(
@@ -44,6 +58,8 @@ public record TopologySettings(
                 Set.copyOf(CodeTable.BUNDLED_VENDORS),
                 finaliseAfter,
                 retainFor,
+                retainFor.compareTo(LATE_HORIZON) > 0 ? retainFor : LATE_HORIZON,
+                MAX_EVENTS_PER_CALL,
                 Duration.ofSeconds(10),
                 AlertPolicy.DEFAULT,
                 TopologyListener.NONE);

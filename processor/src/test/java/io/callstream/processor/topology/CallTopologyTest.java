@@ -229,21 +229,114 @@ class CallTopologyTest {
     }
 
     @Test
-    void shouldForgetAFinishedCallAfterItsRetention() {
+    void shouldKeepOnlyTheLastVersionAfterRetentionAndForgetItAfterTheLateHorizon() {
         pipe(winnerlookAnswered("wl-3"));
-        assertThat(driver.<String, Object>getKeyValueStore(CallTopology.CALL_STATE_STORE)
-                        .get("winnerlook:wl-3"))
-                .isNotNull();
+        assertThat(state("winnerlook:wl-3").getEvents()).hasSize(2);
 
         driver.advanceWallClockTime(RETAIN_FOR.plusSeconds(20));
+        io.callstream.schema.CallState retained = state("winnerlook:wl-3");
+        assertThat(retained.getEvents()).isEmpty();
+        assertThat(retained.getEmitted().getVersion()).isEqualTo(1);
 
-        assertThat(driver.<String, Object>getKeyValueStore(CallTopology.CALL_STATE_STORE)
-                        .get("winnerlook:wl-3"))
-                .isNull();
+        driver.advanceWallClockTime(TopologySettings.LATE_HORIZON);
+        assertThat(state("winnerlook:wl-3")).isNull();
         try (var remaining = driver.<String, Object>getKeyValueStore(CallTopology.DEADLINE_STORE)
                 .all()) {
             assertThat(remaining.hasNext()).isFalse();
         }
+    }
+
+    @Test
+    void shouldContinueTheVersionsOfACallWhoseEventsWereForgotten() {
+        pipe(ytxCall("y-late"));
+        Call first = readCalls().getLast();
+        driver.advanceWallClockTime(RETAIN_FOR.plusSeconds(20));
+
+        // A vendor retry of the CDR and a late leg state change nothing: no version, no KPI change.
+        pipe(ytxCall("y-late").subList(2, 4).stream()
+                .map(e -> CallEvent.newBuilder(e)
+                        .setEventId(e.getEventId() + "-retry")
+                        .build())
+                .toList());
+        pipe(List.of(event("y-late", "ytx", Leg.UNKNOWN, CallEventType.HUNG_UP, START.plusSeconds(75))
+                .setPartyNumber("01053189990")
+                .setEndTime(START.plusSeconds(75))
+                .setStateCode("disconnect")
+                .setStateSource("state")
+                .build()));
+        assertThat(readCalls()).isEmpty();
+
+        // A late correction of the record continues at version 2, from what version 1 knew.
+        CallEvent corrected = CallEvent.newBuilder(ytxCall("y-late").get(3))
+                .setEventId("y-late-correction")
+                .setEnvelopeId("cdr-correction")
+                .setPushEventCount(1)
+                .setEventTime(START.plusSeconds(130))
+                .setEndTime(START.plusSeconds(130))
+                .build();
+        pipe(List.of(corrected));
+        assertThat(readCalls()).singleElement().satisfies(call -> {
+            assertThat(call.getVersion()).isEqualTo(2);
+            assertThat(call.getOutcome()).isEqualTo(CallOutcome.CONNECTED);
+            assertThat(call.getLegA().getAnswerTime()).isEqualTo(first.getLegA().getAnswerTime());
+            assertThat(call.getTalkSeconds()).isEqualTo(120);
+        });
+        assertThat(latestKpis().values()).singleElement().satisfies(kpi -> {
+            assertThat(kpi.getAttempts()).isEqualTo(1);
+            assertThat(kpi.getTalkSeconds()).isEqualTo(120);
+        });
+    }
+
+    @Test
+    void shouldDeadLetterAnEventOlderThanTheLateHorizonInsteadOfStartingAVersionOne() {
+        driver.advanceWallClockTime(TopologySettings.LATE_HORIZON.plusDays(1));
+        pipe(List.of(ytxCall("y-gone").get(3)));
+
+        assertThat(readCalls()).isEmpty();
+        assertThat(deadLetters.readValuesToList())
+                .singleElement()
+                .satisfies(
+                        letter -> assertThat(((DeadLetter) letter).getError()).startsWith("late after retention"));
+    }
+
+    @Test
+    void shouldDeadLetterARecordTheJoinFailsOnAndGoOn() {
+        CallEvent poison = event("yh-poison", "yunhuni", Leg.A, CallEventType.CALL_RECORD, START)
+                .setDialTime(Instant.EPOCH)
+                .setAnswerTime(Instant.ofEpochMilli(Long.MIN_VALUE))
+                .setEndTime(Instant.ofEpochMilli(Long.MAX_VALUE))
+                .build();
+        pipe(List.of(poison));
+        pipe(winnerlookAnswered("wl-after-poison"));
+
+        assertThat(deadLetters.readValuesToList()).singleElement().satisfies(letter -> {
+            DeadLetter dead = (DeadLetter) letter;
+            assertThat(dead.getError()).startsWith("call event could not be joined: java.lang.ArithmeticException");
+            assertThat(dead.getOriginalBytes().array()).isEqualTo(serializer.serialize(Topics.CALL_EVENTS, poison));
+        });
+        assertThat(readCalls()).extracting(Call::getCallId).containsExactly("wl-after-poison");
+    }
+
+    @Test
+    void shouldDeadLetterEventsBeyondTheCapPerCall() {
+        List<CallEvent> flood = new ArrayList<>();
+        for (int i = 0; i < TopologySettings.MAX_EVENTS_PER_CALL + 3; i++) {
+            flood.add(event("u-flood", "ucpaas", Leg.A, CallEventType.RINGING, START.plusMillis(i))
+                    .setRingTime(START.plusMillis(i))
+                    .build());
+        }
+        pipe(flood);
+
+        assertThat(state("ucpaas:u-flood").getEvents()).hasSize(TopologySettings.MAX_EVENTS_PER_CALL);
+        assertThat(deadLetters.readValuesToList())
+                .hasSize(3)
+                .allSatisfy(
+                        letter -> assertThat(((DeadLetter) letter).getError()).startsWith("too many events"));
+    }
+
+    private io.callstream.schema.CallState state(String key) {
+        return (io.callstream.schema.CallState) driver.<String, Object>getKeyValueStore(CallTopology.CALL_STATE_STORE)
+                .get(key);
     }
 
     @Test

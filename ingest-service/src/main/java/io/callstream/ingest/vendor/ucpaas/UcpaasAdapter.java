@@ -17,6 +17,7 @@ import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * 云之讯 UCPaaS application callbacks: XML {@code <request>} with {@code event} = {@code callhangup}
@@ -126,6 +127,11 @@ public final class UcpaasAdapter implements VendorAdapter {
             case "2" -> HangupSide.B;
             default -> HangupSide.UNKNOWN;
         };
+    }
+
+    @Override
+    public Set<String> mediaTypes() {
+        return Set.of("text/xml", "application/xml");
     }
 
     @Override

@@ -33,6 +33,9 @@ import java.util.Optional;
 public final class YtxAdapter implements VendorAdapter {
 
     static final String NO_RECORDING = "NoTapes";
+    /** Attribute holding the vendor's amount text when it had more decimals than the contract. */
+    public static final String ROUNDED_AMOUNT = "oriamount.original";
+
     private static final Reply ACCEPTED = new Reply(200, Reply.JSON, Replies.json(Map.of("statusCode", "0")));
 
     @Override
@@ -90,9 +93,11 @@ public final class YtxAdapter implements VendorAdapter {
         Optional<Instant> calledEnd = cdr.optionalLocalTime("calledetime", context.zone());
         Instant end = latest(callerEnd, calledEnd).orElse(request.receivedAt());
         Optional<Integer> duration = cdr.optionalInteger("duration");
-        Optional<BigDecimal> amount = cdr.optionalMoney("oriamount");
+        Optional<Fields.Money> money = cdr.optionalMoney("oriamount");
+        Optional<BigDecimal> amount = money.map(Fields.Money::amount);
         Map<String, String> attributes = new LinkedHashMap<>();
         cdr.optionalText("fid").ifPresent(fid -> attributes.put("fid", fid));
+        money.filter(Fields.Money::rounded).ifPresent(m -> attributes.put(ROUNDED_AMOUNT, m.original()));
 
         List<CallEvent> legs = new ArrayList<>();
         for (Leg leg : List.of(Leg.A, Leg.B)) {

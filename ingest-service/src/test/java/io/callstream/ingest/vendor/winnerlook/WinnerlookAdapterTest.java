@@ -95,7 +95,7 @@ class WinnerlookAdapterTest {
             delimiter = '|',
             value = {
                 "missing-end-time.json | missing field endTime",
-                "bad-time.json         | field endTime is not a yyyy-MM-dd HH:mm:ss time: 01/05/2024 10:00",
+                "bad-time.json         | field endTime is not a time (yyyy-MM-dd HH:mm:ss, yyyyMMddHHmmss or epoch): 01/05/2024 10:00",
                 "malformed.json        | malformed JSON"
             })
     void shouldRejectInvalidPushesWithAReason(String file, String reason) {

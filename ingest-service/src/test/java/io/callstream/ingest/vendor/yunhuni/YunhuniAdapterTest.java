@@ -101,10 +101,7 @@ class YunhuniAdapterTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(
             delimiter = '|',
-            value = {
-                "missing-id.json | missing field id",
-                "bad-time.json   | field begin_time is not epoch milliseconds"
-            })
+            value = {"missing-id.json | missing field id", "bad-time.json   | field begin_time is not an epoch time"})
     void shouldRejectInvalidPushes(String file, String reason) {
         assertThatThrownBy(() -> adapter.normalize(push(file), CONTEXT))
                 .isInstanceOf(InvalidPushException.class)
