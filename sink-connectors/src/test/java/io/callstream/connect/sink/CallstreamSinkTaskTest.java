@@ -36,10 +36,16 @@ class CallstreamSinkTaskTest {
         @Override
         public void createTables() {}
 
+        /** A value the store refuses whenever a batch contains it (as PostgreSQL refuses a NUL character). */
+        Long refusedAttempts;
+
         @Override
         public void write(List<Row> rows) throws Exception {
             if (!failures.isEmpty()) {
                 throw failures.pop();
+            }
+            if (rows.stream().anyMatch(row -> refusedAttempts != null && refusedAttempts.equals(row.get("attempts")))) {
+                throw new IllegalArgumentException("invalid byte sequence for encoding \"UTF8\": 0x00");
             }
             batches.add(rows);
         }
@@ -147,6 +153,35 @@ class CallstreamSinkTaskTest {
                 .hasMessageContaining("no dead-letter queue");
     }
 
+    @Test
+    void shouldDeadLetterOnlyTheRecordTheStoreRefusesAndWriteTheOthers() {
+        CallstreamSinkTask task = task(true, "100");
+        writer.refusedAttempts = 13L;
+        List<SinkRecord> records = new ArrayList<>();
+        for (int minute = 0; minute < 7; minute++) {
+            records.add(kpi(minute, minute == 4 ? 13 : minute + 1, minute));
+        }
+
+        task.put(records);
+        Map<TopicPartition, OffsetAndMetadata> committed = task.preCommit(Map.of());
+
+        assertThat(reported).containsExactly(records.get(4));
+        assertThat(writer.batches.stream().flatMap(List::stream).map(row -> row.get("attempts")))
+                .containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 6L, 7L);
+        assertThat(committed).containsEntry(new TopicPartition("call-kpis", 0), new OffsetAndMetadata(7));
+    }
+
+    @Test
+    void shouldFailOnARefusedRecordWithoutADeadLetterQueue() {
+        CallstreamSinkTask task = task(false, "2");
+        writer.refusedAttempts = 13L;
+
+        assertThatThrownBy(() -> task.put(List.of(kpi(1, 13, 0), kpi(2, 1, 1))))
+                .isInstanceOf(ConnectException.class)
+                .isNotInstanceOf(RetriableException.class)
+                .hasMessageContaining("0x00");
+    }
+
     static final Schema CATEGORY = SchemaBuilder.struct()
             .field("category", Schema.STRING_SCHEMA)
             .field("count", Schema.INT64_SCHEMA)
@@ -172,7 +207,12 @@ class CallstreamSinkTaskTest {
 
     /** One KPI emission of the same window at {@code offset}. */
     static SinkRecord kpi(long offset, long attempts) {
-        java.util.Date minute = new java.util.Date(1_714_528_800_000L);
+        return kpi(offset, attempts, 0);
+    }
+
+    /** One KPI emission of the window {@code minutes} after a fixed minute, at {@code offset}. */
+    static SinkRecord kpi(long offset, long attempts, int minutes) {
+        java.util.Date minute = new java.util.Date(1_714_528_800_000L + minutes * 60_000L);
         Struct kpi = new Struct(KPI)
                 .put("tenantId", "t-1")
                 .put("vendor", "ytx")
