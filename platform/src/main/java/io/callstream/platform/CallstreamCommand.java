@@ -286,6 +286,11 @@ public final class CallstreamCommand {
                     dashboardPort);
             EmbeddedPlatform platform = EmbeddedPlatform.start(settings, line -> System.out.println("  " + line));
             CountDownLatch stopped = new CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicInteger exitCode = new java.util.concurrent.atomic.AtomicInteger();
+            platform.whenGivingUp(() -> {
+                exitCode.set(1);
+                stopped.countDown();
+            });
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(
                             () -> {
@@ -312,7 +317,11 @@ public final class CallstreamCommand {
             platform.vendors()
                     .forEach(vendor -> System.out.printf("  POST %s/webhooks/%s%n", platform.ingestUrl(), vendor));
             stopped.await();
-            return 0;
+            if (exitCode.get() != 0) {
+                System.out.println("A component could not be restarted: stopping callstream ...");
+                platform.close();
+            }
+            return exitCode.get();
         }
     }
 }

@@ -3,6 +3,7 @@ package io.callstream.platform;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +12,9 @@ import org.apache.kafka.connect.cli.ConnectStandalone;
 import org.apache.kafka.connect.runtime.Connect;
 import org.apache.kafka.connect.runtime.Herder;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorInfo;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.runtime.standalone.StandaloneHerder;
+import org.apache.kafka.connect.util.ConnectorTaskId;
 import org.apache.kafka.connect.util.FutureCallback;
 
 /**
@@ -70,6 +73,28 @@ public final class EmbeddedConnect implements AutoCloseable {
                                 : ": " + task.trace().lines().findFirst().orElse("")))
                 .toList()
                 .toString();
+    }
+
+    /** The ids of the connector's tasks that have failed. */
+    public List<Integer> failedTasks(String name) {
+        return connect.herder().connectorStatus(name).tasks().stream()
+                .filter(task -> "FAILED".equals(task.state()))
+                .map(ConnectorStateInfo.TaskState::id)
+                .toList();
+    }
+
+    /** The first line of a failed task's error, for the console. */
+    public String failure(String name, int task) {
+        return connect.herder().connectorStatus(name).tasks().stream()
+                .filter(state -> state.id() == task && state.trace() != null)
+                .map(state -> state.trace().lines().findFirst().orElse(""))
+                .findFirst()
+                .orElse("");
+    }
+
+    /** Restarts one task of the connector (asynchronously). */
+    public void restartTask(String name, int task) {
+        connect.herder().restartTask(new ConnectorTaskId(name, task), new FutureCallback<>());
     }
 
     @Override

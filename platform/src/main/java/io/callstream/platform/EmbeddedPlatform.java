@@ -5,6 +5,7 @@ import io.callstream.connect.duckdb.DuckDbDatabases;
 import io.callstream.connect.duckdb.DuckDbSinkConnector;
 import io.callstream.connect.postgres.PostgresSinkConnector;
 import io.callstream.ingest.vendor.VendorAdapter;
+import io.callstream.ingest.web.ReadinessCheck;
 import io.callstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.callstream.platform.dashboard.DashboardServer;
 import io.callstream.processor.CallProcessor;
@@ -13,6 +14,7 @@ import io.callstream.registry.server.SchemaRegistryServer;
 import io.callstream.registry.server.SchemaRegistryServer.SchemaRegistryConfig;
 import io.callstream.schema.Topics;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.inject.qualifiers.Qualifiers;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +38,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
     private EmbeddedKafkaBroker broker;
     private SchemaRegistryServer registry;
     private EmbeddedServer ingest;
-    private CallProcessor processor;
+    private Supervisor supervisor;
+    private volatile Runnable onGiveUp = () -> {};
     private EmbeddedConnect connect;
     private String duckDbUrl;
     private DashboardServer dashboard;
@@ -54,8 +57,10 @@ public final class EmbeddedPlatform implements AutoCloseable {
             platform.startRegistry(settings, progress);
             platform.startIngest(settings, progress);
             if (settings.runPipeline()) {
+                platform.supervisor = new Supervisor(progress, () -> platform.onGiveUp.run());
                 platform.startProcessor(settings, progress);
                 platform.startSinks(settings, progress);
+                platform.supervise();
             }
             return platform;
         } catch (RuntimeException | InterruptedException e) {
@@ -115,8 +120,16 @@ public final class EmbeddedPlatform implements AutoCloseable {
                 settings.dataDirectory().resolve("processor").toString());
         environment.put("CALLSTREAM_PROCESSOR_REPLICATION_FACTOR", "1");
         environment.putIfAbsent("CALLSTREAM_PROCESSOR_METRICS_PORT", "0");
-        processor = CallProcessor.start(ProcessorSettings.fromEnvironment(environment), Duration.ofMinutes(2));
-        started.add(processor);
+        ProcessorSettings processorSettings = ProcessorSettings.fromEnvironment(environment);
+        supervisor.watchProcessor(
+                CallProcessor.start(processorSettings, Duration.ofMinutes(2)),
+                () -> CallProcessor.start(processorSettings, Duration.ofMinutes(2)));
+        started.add(() -> {
+            CallProcessor running = supervisor.processor();
+            if (running != null) {
+                running.close();
+            }
+        });
         progress.accept("Processor running in " + millisSince(begin) + " ms");
     }
 
@@ -139,6 +152,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
         started.add(connect);
         connect.addConnector("duckdb", sinkConfig(DuckDbSinkConnector.class, duckDbUrl, "", ""), Duration.ofMinutes(1));
         List<String> sinks = new ArrayList<>(List.of("DuckDB (" + duckDbUrl + ")"));
+        List<String> connectors = new ArrayList<>(List.of("duckdb"));
         Map<String, String> environment = System.getenv();
         String postgres = environment.get("CALLSTREAM_SINK_POSTGRES_URL");
         if (postgres != null && !postgres.isBlank()) {
@@ -151,13 +165,16 @@ public final class EmbeddedPlatform implements AutoCloseable {
                             environment.getOrDefault("CALLSTREAM_SINK_POSTGRES_PASSWORD", "")),
                     Duration.ofMinutes(1));
             sinks.add("PostgreSQL (" + postgres + ")");
+            connectors.add("postgres");
         }
         String clickHouse = environment.get("CALLSTREAM_SINK_CLICKHOUSE_URL");
         if (clickHouse != null && !clickHouse.isBlank()) {
             connect.addConnector(
                     "clickhouse", sinkConfig(ClickHouseSinkConnector.class, clickHouse, "", ""), Duration.ofMinutes(1));
             sinks.add("ClickHouse (" + clickHouse + ")");
+            connectors.add("clickhouse");
         }
+        supervisor.watchSinks(connect, connectors);
         progress.accept(
                 "Kafka Connect running in " + millisSince(begin) + " ms, writing to " + String.join(", ", sinks));
         Instant dashboardBegin = Instant.now();
@@ -183,6 +200,29 @@ public final class EmbeddedPlatform implements AutoCloseable {
         config.put("errors.deadletterqueue.topic.replication.factor", "1");
         config.put("errors.deadletterqueue.context.headers.enable", "true");
         return config;
+    }
+
+    /**
+     * From here on a failed processor or sink task is reported, restarted with backoff and shown
+     * DOWN on the ingest service's {@code /ready}.
+     */
+    private void supervise() {
+        for (ReadinessCheck check : supervisor.readiness()) {
+            ingest.getApplicationContext()
+                    .registerSingleton(ReadinessCheck.class, check, Qualifiers.byName(check.name()));
+        }
+        supervisor.start();
+        started.add(supervisor);
+    }
+
+    /** The processor now running; null when the pipeline does not run or it is being restarted. */
+    CallProcessor runningProcessor() {
+        return supervisor == null ? null : supervisor.processor();
+    }
+
+    /** What to do when a component cannot be restarted (by default nothing: it stays down). */
+    public void whenGivingUp(Runnable action) {
+        this.onGiveUp = action;
     }
 
     /** The live dashboard's URL; null when the sinks do not run. */

@@ -35,6 +35,9 @@ class EmbeddedPlatformIT {
              "endTime":"2024-05-01 10:02:10","callerState":10,"calleeState":0,"callerDuration":129,
              "calleeDuration":121,"duration":180}""";
 
+    static final String POISON = "{\"event\":\"duo_callback.end\",\"id\":\"p1\",\"begin_time\":0,"
+            + "\"end_time\":9223372036854775807,\"answer_time1\":-9223372036854775808}";
+
     @Test
     void shouldTurnAVendorPushIntoARatedCallAndResumeWithItsDataAfterARestart(@TempDir Path data) throws Exception {
         Settings settings = new Settings(data, 0, 0, 0, -1, 3, true);
@@ -54,11 +57,31 @@ class EmbeddedPlatformIT {
             assertThat(call.getBillingDifferenceSeconds()).isZero();
             id = registry(first).getLatest(Topics.CALLS + "-value").id();
             assertThat(storedCall(first)).isEqualTo("wl-platform-1|CONNECTED|121|180|1");
+
+            // The poison push of issue #11 is refused and kept; a failed processor is seen and restarted.
+            assertThat(post(first, "/webhooks/yunhuni", POISON)).isEqualTo(400);
+            first.runningProcessor().close();
+            await().atMost(Duration.ofSeconds(20)).until(() -> get(first, "/ready") == 503);
+            assertThat(readiness(first)).contains("\"processor\":\"DOWN\"");
+            await().atMost(Duration.ofSeconds(90)).until(() -> get(first, "/ready") == 200);
+            assertThat(progress).anySatisfy(line -> assertThat(line).startsWith("processor FAILED"));
+            assertThat(post(first, "/webhooks/winnerlook", ANSWERED.replace("wl-platform-1", "wl-platform-2")))
+                    .isEqualTo(200);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> TopicReader.readAll(
+                                    first.bootstrapServers(),
+                                    first.schemaRegistryUrl(),
+                                    Topics.CALLS,
+                                    Duration.ofMillis(500),
+                                    true)
+                            .stream()
+                            .anyMatch(record ->
+                                    ((Call) record.value()).getCallId().equals("wl-platform-2")));
         }
 
         try (EmbeddedPlatform second = EmbeddedPlatform.start(settings, line -> {})) {
             assertThat(registry(second).getLatest(Topics.CALLS + "-value").id()).isEqualTo(id);
-            assertThat(firstCall(second).getCallId()).isEqualTo("wl-platform-1");
+            assertThat(firstCall(second).getCallId()).isIn("wl-platform-1", "wl-platform-2");
             assertThat(storedCall(second)).isEqualTo("wl-platform-1|CONNECTED|121|180|1");
         }
         assertThat(progress)
@@ -81,7 +104,8 @@ class EmbeddedPlatformIT {
                                     Statement statement = connection.createStatement();
                                     ResultSet rows = statement.executeQuery(
                                             "SELECT call_id || '|' || outcome || '|' || talk_seconds"
-                                                    + " || '|' || billed_seconds || '|' || version FROM calls")) {
+                                                    + " || '|' || billed_seconds || '|' || version FROM calls"
+                                                    + " WHERE call_id = 'wl-platform-1'")) {
                                 return rows.next() ? rows.getString(1) : null;
                             }
                         },
@@ -123,6 +147,15 @@ class EmbeddedPlatformIT {
                                 .build(),
                         HttpResponse.BodyHandlers.discarding())
                 .statusCode();
+    }
+
+    private static String readiness(EmbeddedPlatform platform) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(platform.ingestUrl() + "/ready"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private static RestSchemaRegistryClient registry(EmbeddedPlatform platform) {

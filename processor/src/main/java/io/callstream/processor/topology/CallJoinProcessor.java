@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * <p>A finished call keeps its events for {@code retainFor}, then only its last version until
  * {@code lateHorizon}: a late event within the horizon is joined with events rebuilt from that
  * version ({@link RetainedCalls}), so it continues the call's versions; after it, an event older
- * than the horizon is dead-lettered rather than starting a new version 1.
+ * than the horizon (but not older than the task itself: that is a backfill of calls never seen) is
+ * dead-lettered rather than starting a new version 1.
  *
  * <p>Due calls are found through an index store keyed {@code <deadline>|<call key>}, so a
  * punctuation reads only what is due, not every call.
@@ -52,6 +53,8 @@ import org.slf4j.LoggerFactory;
 final class CallJoinProcessor implements Processor<byte[], byte[], String, Object> {
 
     private static final Logger log = LoggerFactory.getLogger(CallJoinProcessor.class);
+    /** Key (outside the range of deadline keys) of the wall-clock time the task first ran. */
+    static final String SINCE_KEY = "~running-since";
 
     private final TopologySettings settings;
     private final ReferenceTables reference;
@@ -60,6 +63,8 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, CallState> calls;
     private KeyValueStore<String, String> deadlines;
+    /** When this task first ran: calls older than that were never seen here (a backfill), not forgotten. */
+    private long runningSince;
 
     CallJoinProcessor(TopologySettings settings, ReferenceTables reference, Deserializer<Object> events) {
         this.settings = settings;
@@ -73,6 +78,8 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
         this.calls = context.getStateStore(CallTopology.CALL_STATE_STORE);
         this.deadlines = context.getStateStore(CallTopology.DEADLINE_STORE);
         this.tables = reference.view(context);
+        String since = deadlines.get(SINCE_KEY);
+        runningSince = since == null ? -1 : Long.parseLong(since);
         context.schedule(settings.scanInterval(), PunctuationType.WALL_CLOCK_TIME, this::processDue);
     }
 
@@ -127,8 +134,7 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
         String key = Topics.callKey(event.getVendor(), event.getCallId());
         CallState state = calls.get(key);
         long now = context.currentSystemTimeMs();
-        if (state == null
-                && event.getEventTime().isBefore(Instant.ofEpochMilli(now).minus(settings.lateHorizon()))) {
+        if (state == null && isForgotten(event, now)) {
             deadLetter(
                     record,
                     "late after retention: the event is from " + event.getEventTime() + ", more than "
@@ -160,6 +166,19 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
             emitted = emitIfChanged(key, all, emitted, false, now);
         }
         save(key, state, all, emitted, now);
+    }
+
+    /**
+     * Whether the event's call must have been seen and forgotten here: it happened while this task
+     * was running, longer ago than the late-event horizon. A call older than the task is a backfill.
+     */
+    private boolean isForgotten(CallEvent event, long now) {
+        if (runningSince < 0) {
+            runningSince = now;
+            deadlines.put(SINCE_KEY, Long.toString(runningSince));
+        }
+        long time = event.getEventTime().toEpochMilli();
+        return time >= runningSince && time < now - settings.lateHorizon().toMillis();
     }
 
     /**

@@ -242,7 +242,9 @@ class CallTopologyTest {
         assertThat(state("winnerlook:wl-3")).isNull();
         try (var remaining = driver.<String, Object>getKeyValueStore(CallTopology.DEADLINE_STORE)
                 .all()) {
-            assertThat(remaining.hasNext()).isFalse();
+            List<String> keys = new ArrayList<>();
+            remaining.forEachRemaining(entry -> keys.add(entry.key));
+            assertThat(keys).containsExactly(CallJoinProcessor.SINCE_KEY);
         }
     }
 
@@ -289,14 +291,44 @@ class CallTopologyTest {
 
     @Test
     void shouldDeadLetterAnEventOlderThanTheLateHorizonInsteadOfStartingAVersionOne() {
-        driver.advanceWallClockTime(TopologySettings.LATE_HORIZON.plusDays(1));
-        pipe(List.of(ytxCall("y-gone").get(3)));
+        pipe(ytxCall("y-gone"));
+        readCalls();
+        driver.advanceWallClockTime(RETAIN_FOR.plusSeconds(20));
+        driver.advanceWallClockTime(TopologySettings.LATE_HORIZON);
+        assertThat(state("ytx:y-gone")).isNull();
+
+        pipe(List.of(CallEvent.newBuilder(ytxCall("y-gone").get(3))
+                .setEventId("y-gone-late")
+                .build()));
 
         assertThat(readCalls()).isEmpty();
         assertThat(deadLetters.readValuesToList())
                 .singleElement()
                 .satisfies(
                         letter -> assertThat(((DeadLetter) letter).getError()).startsWith("late after retention"));
+    }
+
+    @Test
+    void shouldTakeCallsOlderThanTheProcessorItselfAsABackfillNotAsLate() {
+        Duration before = Duration.ofDays(400);
+        pipe(ytxCall("y-backfill").stream()
+                .map(e -> CallEvent.newBuilder(e)
+                        .setEventTime(e.getEventTime().minus(before))
+                        .setAnswerTime(
+                                e.getAnswerTime() == null
+                                        ? null
+                                        : e.getAnswerTime().minus(before))
+                        .setRingTime(
+                                e.getRingTime() == null ? null : e.getRingTime().minus(before))
+                        .setEndTime(
+                                e.getEndTime() == null ? null : e.getEndTime().minus(before))
+                        .build())
+                .toList());
+
+        assertThat(deadLetters.readValuesToList()).isEmpty();
+        assertThat(readCalls())
+                .singleElement()
+                .satisfies(call -> assertThat(call.getVersion()).isEqualTo(1));
     }
 
     @Test
