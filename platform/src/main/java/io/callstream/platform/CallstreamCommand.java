@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
             CallstreamCommand.Ingest.class,
             CallstreamCommand.Processor.class,
             CallstreamCommand.ConnectWorker.class,
-            CallstreamCommand.Registry.class
+            CallstreamCommand.Registry.class,
+            CallstreamCommand.TopicsCommand.class
         })
 public final class CallstreamCommand {
 
@@ -145,6 +146,41 @@ public final class CallstreamCommand {
         @Override
         public Integer call() {
             org.apache.kafka.connect.cli.ConnectDistributed.main(new String[] {properties.toString()});
+            return 0;
+        }
+    }
+
+    /** Creates callstream's topics with their chosen retention (the docker-compose topics job runs this). */
+    @Command(
+            name = "topics",
+            mixinStandardHelpOptions = true,
+            description = "Creates callstream's topics, or brings their retention and cleanup policy in line"
+                    + " (CALLSTREAM_RETENTION_<TOPIC>_DAYS overrides a retention); idempotent.")
+    static final class TopicsCommand implements Callable<Integer> {
+        @Option(
+                names = "--bootstrap-servers",
+                defaultValue = "127.0.0.1:9092",
+                description = "Kafka (default: ${DEFAULT-VALUE}).")
+        String bootstrapServers;
+
+        @Option(
+                names = "--partitions",
+                defaultValue = "6",
+                description = "Partitions of each new topic but the reference tables (default: ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @Option(
+                names = "--replication-factor",
+                defaultValue = "3",
+                description = "Replication factor of new topics (default: ${DEFAULT-VALUE}).")
+        int replicationFactor;
+
+        @Override
+        public Integer call() {
+            int created = new io.callstream.processor.TopicProvisioner(
+                            bootstrapServers, partitions, replicationFactor, System.getenv())
+                    .provisionAll();
+            System.out.println("callstream topics provisioned (" + created + " created)");
             return 0;
         }
     }

@@ -10,6 +10,7 @@ import io.callstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.callstream.platform.dashboard.DashboardServer;
 import io.callstream.processor.CallProcessor;
 import io.callstream.processor.ProcessorSettings;
+import io.callstream.processor.TopicProvisioner;
 import io.callstream.registry.server.SchemaRegistryServer;
 import io.callstream.registry.server.SchemaRegistryServer.SchemaRegistryConfig;
 import io.callstream.schema.Topics;
@@ -80,7 +81,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
                 .build();
         started.add(broker);
         broker.start();
-        int created = TopicProvisioner.provision(broker.bootstrapServers(), settings.partitions());
+        int created = new TopicProvisioner(broker.bootstrapServers(), settings.partitions(), 1, System.getenv())
+                .provisionAll();
         progress.accept("Kafka ready at " + broker.bootstrapServers() + " in " + millisSince(begin) + " ms"
                 + (created > 0 ? " (" + created + " topics created)" : ""));
     }

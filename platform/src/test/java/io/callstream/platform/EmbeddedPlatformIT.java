@@ -58,6 +58,10 @@ class EmbeddedPlatformIT {
             id = registry(first).getLatest(Topics.CALLS + "-value").id();
             assertThat(storedCall(first)).isEqualTo("wl-platform-1|CONNECTED|121|180|1");
 
+            assertThat(topicConfig(first, Topics.WEBHOOKS_RAW, "retention.ms")).isEqualTo("2592000000");
+            assertThat(topicConfig(first, Topics.DEAD_LETTERS, "retention.ms")).isEqualTo("7776000000");
+            assertThat(topicConfig(first, Topics.CALLS, "cleanup.policy")).isEqualTo("compact");
+
             // The poison push of issue #11 is refused and kept; a failed processor is seen and restarted.
             assertThat(post(first, "/webhooks/yunhuni", POISON)).isEqualTo(400);
             first.runningProcessor().close();
@@ -86,7 +90,7 @@ class EmbeddedPlatformIT {
         }
         assertThat(progress)
                 .anySatisfy(line ->
-                        assertThat(line).startsWith("Kafka ready at 127.0.0.1:").contains("7 topics created"))
+                        assertThat(line).startsWith("Kafka ready at 127.0.0.1:").contains("9 topics created"))
                 .anySatisfy(line -> assertThat(line).startsWith("Schema registry ready at http://127.0.0.1:"))
                 .anySatisfy(line -> assertThat(line).startsWith("Ingest service ready at http://127.0.0.1:"))
                 .anySatisfy(line -> assertThat(line).startsWith("Processor running in "))
@@ -147,6 +151,20 @@ class EmbeddedPlatformIT {
                                 .build(),
                         HttpResponse.BodyHandlers.discarding())
                 .statusCode();
+    }
+
+    private static String topicConfig(EmbeddedPlatform platform, String topic, String name) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.of("bootstrap.servers", platform.bootstrapServers()))) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+            return admin.describeConfigs(List.of(resource))
+                    .all()
+                    .get()
+                    .get(resource)
+                    .get(name)
+                    .value();
+        }
     }
 
     private static String readiness(EmbeddedPlatform platform) throws Exception {

@@ -67,6 +67,10 @@ final class ProcessorMetrics implements TopologyListener, AutoCloseable {
     void bind(KafkaStreams streams) {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
+        io.micrometer.core.instrument.Gauge.builder(
+                        "callstream.processor.running", streams, s -> s.state().isRunningOrRebalancing() ? 1 : 0)
+                .description("1 while the Kafka Streams client runs (or rebalances), 0 when it has failed or stopped")
+                .register(registry);
     }
 
     String scrape() {

@@ -18,8 +18,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,7 +25,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -66,21 +63,8 @@ public final class ReferenceDataLoader {
 
     /** Creates the compacted reference topics (one partition each) if they do not exist. */
     public void ensureTopics(int replicationFactor) {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
-            Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing = List.of(Topics.CODE_MAPPINGS, Topics.TARIFFS).stream()
-                    .filter(topic -> !existing.contains(topic))
-                    .map(topic -> new NewTopic(topic, 1, (short) replicationFactor)
-                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))
-                    .toList();
-            admin.createTopics(missing).all().get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(
-                    "Cannot create the reference topics: " + e.getCause().getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while creating the reference topics", e);
-        }
+        new TopicProvisioner(bootstrapServers, 1, replicationFactor, System.getenv())
+                .provision(List.of(Topics.CODE_MAPPINGS, Topics.TARIFFS));
     }
 
     /**
