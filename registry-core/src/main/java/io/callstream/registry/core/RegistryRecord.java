@@ -14,4 +14,10 @@ public sealed interface RegistryRecord {
 
     /** A compatibility level set ({@code level} non-null) or removed; null subject: the global level. */
     record Config(String subject, CompatibilityLevel level) implements RegistryRecord {}
+
+    /**
+     * The highest schema id ever issued: kept so that an id freed by a permanent delete (and
+     * compaction of its record) is never issued again for another schema.
+     */
+    record IdWatermark(int maxId) implements RegistryRecord {}
 }

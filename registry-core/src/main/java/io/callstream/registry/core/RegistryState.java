@@ -17,6 +17,7 @@ import io.callstream.registry.client.CompatibilityLevel;
 import io.callstream.registry.client.RegistryException;
 import io.callstream.registry.client.SchemaMetadata;
 import io.callstream.registry.core.RegistryRecord.Config;
+import io.callstream.registry.core.RegistryRecord.IdWatermark;
 import io.callstream.registry.core.RegistryRecord.SchemaVersion;
 import io.callstream.registry.core.RegistryRecord.SchemaVersionRemoved;
 import java.util.ArrayList;
@@ -77,6 +78,7 @@ public final class RegistryState {
                     idsBySchema.remove(gone.schema(), gone.id());
                 }
             }
+            case IdWatermark watermark -> maxId = Math.max(maxId, watermark.maxId());
             case Config config -> {
                 if (config.subject() == null) {
                     globalLevel = config.level();
@@ -108,6 +110,9 @@ public final class RegistryState {
                             + "\", details: " + problems);
         }
         int id = idsBySchema.getOrDefault(canonical, maxId + 1);
+        if (id > maxId) {
+            change(new IdWatermark(id));
+        }
         TreeMap<Integer, SchemaVersion> versions = subjects.get(subject);
         int version = versions == null || versions.isEmpty() ? 1 : versions.lastKey() + 1;
         change(new SchemaVersion(subject, version, id, canonical, false));

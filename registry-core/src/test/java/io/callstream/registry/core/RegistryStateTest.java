@@ -108,6 +108,24 @@ class RegistryStateTest {
     }
 
     @Test
+    void shouldNeverIssueAnIdAgainAfterItsRecordsWereDeletedAndCompactedAway() {
+        state.register("a", V1);
+        state.register("b", V2_OPTIONAL_FIELD);
+        state.deleteSubject("b", false);
+        state.deleteSubject("b", true);
+        // What a compacted journal keeps: b's records and their tombstones are gone, the watermark stays.
+        List<RegistryRecord> compacted = journal.stream()
+                .filter(record -> !(record instanceof RegistryRecord.SchemaVersion version
+                        && version.subject().equals("b")))
+                .filter(record -> !(record instanceof RegistryRecord.SchemaVersionRemoved))
+                .toList();
+        RegistryState replayed = new RegistryState(record -> {}, CompatibilityLevel.BACKWARD);
+        compacted.forEach(replayed::apply);
+
+        assertThat(replayed.register("c", V2_OPTIONAL_FIELD)).isEqualTo(3);
+    }
+
+    @Test
     void shouldRequireASoftDeleteBeforeAPermanentOne() {
         state.register("s", V1);
 

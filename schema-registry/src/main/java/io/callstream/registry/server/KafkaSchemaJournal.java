@@ -7,6 +7,7 @@ import io.callstream.registry.client.CompatibilityLevel;
 import io.callstream.registry.client.RegistryException;
 import io.callstream.registry.core.RegistryRecord;
 import io.callstream.registry.core.RegistryRecord.Config;
+import io.callstream.registry.core.RegistryRecord.IdWatermark;
 import io.callstream.registry.core.RegistryRecord.SchemaVersion;
 import io.callstream.registry.core.RegistryRecord.SchemaVersionRemoved;
 import java.io.IOException;
@@ -27,8 +28,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -38,17 +42,24 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * the key/value layout Confluent's registry uses, and replays it on start-up. Each change is
  * written synchronously with {@code acks=all} before the registry applies it.
  *
- * <p>One registry instance writes the topic; running several writers against one topic is not
- * supported (Confluent's registry elects a leader for that).
+ * <p>One registry instance writes the topic at a time: every write is a Kafka transaction under one
+ * transactional id per topic, so an instance that starts fences the one before it (Kafka aborts the
+ * older one's open transaction and refuses its later writes). The instance then replays the topic
+ * (read committed) and is the only one that can issue ids; a fenced instance answers writes with
+ * error 50001 and keeps serving reads. Besides Confluent's record kinds the topic holds the highest
+ * id ever issued ({@code keytype} {@code CALLSTREAM_ID_WATERMARK}), so a permanently deleted id is
+ * never issued again.
  */
 public final class KafkaSchemaJournal implements Consumer<RegistryRecord>, AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final String ID_WATERMARK = "CALLSTREAM_ID_WATERMARK";
 
     private final String topic;
     private final Duration timeout;
     private final KafkaProducer<byte[], byte[]> producer;
     private final Map<String, Object> clientConfig;
+    private volatile boolean fenced;
 
     public KafkaSchemaJournal(String bootstrapServers, String topic, Duration timeout) {
         this.topic = topic;
@@ -56,6 +67,8 @@ public final class KafkaSchemaJournal implements Consumer<RegistryRecord>, AutoC
         this.clientConfig = Map.of("bootstrap.servers", bootstrapServers);
         long timeoutMs = timeout.toMillis();
         Map<String, Object> producerConfig = Map.of(
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                "callstream-schema-registry-" + topic,
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrapServers,
                 ProducerConfig.ACKS_CONFIG,
@@ -71,6 +84,14 @@ public final class KafkaSchemaJournal implements Consumer<RegistryRecord>, AutoC
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
                 (int) Math.max(timeoutMs, 30_000));
         this.producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * Becomes the topic's only writer, fencing any instance that wrote before; call before {@link
+     * #replay}, so the replay sees everything the fenced instance committed.
+     */
+    public void claimWriter() {
+        producer.initTransactions();
     }
 
     /** Creates the topic if it is missing (compacted, one partition, {@code replicationFactor}). */
@@ -120,20 +141,37 @@ public final class KafkaSchemaJournal implements Consumer<RegistryRecord>, AutoC
     }
 
     @Override
-    public void accept(RegistryRecord record) {
+    public synchronized void accept(RegistryRecord record) {
+        if (fenced) {
+            throw fencedError();
+        }
         try {
-            producer.send(new ProducerRecord<>(topic, 0, key(record), value(record)))
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, 0, key(record), value(record)));
+            producer.commitTransaction();
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            fenced = true;
+            throw fencedError();
+        } catch (KafkaException e) {
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException abortFailed) {
+                e.addSuppressed(abortFailed);
+            }
             throw new RegistryException(
                     500,
                     RegistryException.STORE_ERROR,
                     "Error while storing the schema change in Kafka topic " + topic + ": " + e,
                     e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RegistryException(500, RegistryException.STORE_ERROR, "Interrupted while storing", e);
         }
+    }
+
+    private RegistryException fencedError() {
+        return new RegistryException(
+                500,
+                RegistryException.STORE_ERROR,
+                "This registry instance was fenced: another instance now writes " + topic
+                        + "; send writes to it (reads are still served here)");
     }
 
     @Override
@@ -148,6 +186,7 @@ public final class KafkaSchemaJournal implements Consumer<RegistryRecord>, AutoC
             case SchemaVersionRemoved removed -> schemaKey(key, removed.subject(), removed.version());
             case Config config ->
                 key.put("keytype", "CONFIG").put("subject", config.subject()).put("magic", 0);
+            case IdWatermark watermark -> key.put("keytype", ID_WATERMARK).put("magic", 0);
         }
         return bytes(key);
     }
@@ -162,6 +201,7 @@ public final class KafkaSchemaJournal implements Consumer<RegistryRecord>, AutoC
                         .put("schema", version.schema())
                         .put("deleted", version.deleted()));
             case SchemaVersionRemoved removed -> null;
+            case IdWatermark watermark -> bytes(JSON.createObjectNode().put("maxId", watermark.maxId()));
             case Config config ->
                 config.level() == null
                         ? null
@@ -193,6 +233,8 @@ public final class KafkaSchemaJournal implements Consumer<RegistryRecord>, AutoC
                                 ? null
                                 : CompatibilityLevel.parse(
                                         value.get("compatibilityLevel").asText()));
+            case ID_WATERMARK ->
+                value == null ? null : new IdWatermark(value.get("maxId").asInt());
             default -> null;
         };
     }

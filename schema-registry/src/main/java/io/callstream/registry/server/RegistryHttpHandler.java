@@ -33,8 +33,41 @@ final class RegistryHttpHandler implements HttpHandler {
 
     private final RegistryState state;
 
-    RegistryHttpHandler(RegistryState state) {
+    /** {@code user:password} that DELETE and PUT need (HTTP basic); null: only loopback peers may. */
+    private final byte[] adminCredentials;
+
+    RegistryHttpHandler(RegistryState state, String adminCredentials) {
         this.state = state;
+        this.adminCredentials = adminCredentials == null
+                ? null
+                : ("Basic "
+                                + java.util.Base64.getEncoder()
+                                        .encodeToString(
+                                                adminCredentials.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Whether a request may change configuration or delete: registering a schema (POST) is open,
+     * as serializers need it; DELETE and PUT (config, mode) are the operator's.
+     */
+    private void checkAdmin(Request request) {
+        if (!request.method().equals("DELETE") && !request.method().equals("PUT")) {
+            return;
+        }
+        if (adminCredentials != null) {
+            String presented = request.exchange().getRequestHeaders().getFirst("Authorization");
+            if (presented == null
+                    || !java.security.MessageDigest.isEqual(
+                            adminCredentials, presented.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+                throw new BadRequest(401, 40101, "Unauthorized: DELETE and PUT need the registry's admin credentials");
+            }
+        } else if (!request.exchange().getRemoteAddress().getAddress().isLoopbackAddress()) {
+            throw new BadRequest(
+                    403,
+                    40301,
+                    "Forbidden: DELETE and PUT are accepted from this machine only (or set admin credentials)");
+        }
     }
 
     @Override
@@ -44,6 +77,7 @@ final class RegistryHttpHandler implements HttpHandler {
             int status = 200;
             Object body;
             try {
+                checkAdmin(request);
                 body = route(request);
             } catch (RegistryException e) {
                 status = e.httpStatus();

@@ -10,7 +10,9 @@ import java.util.concurrent.CountDownLatch;
  * image uses: {@code SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS} (required), {@code
  * SCHEMA_REGISTRY_KAFKASTORE_TOPIC} (_schemas), {@code SCHEMA_REGISTRY_KAFKASTORE_TOPIC_REPLICATION_FACTOR}
  * (3), {@code SCHEMA_REGISTRY_HOST} (0.0.0.0), {@code SCHEMA_REGISTRY_PORT} (8081), {@code
- * SCHEMA_REGISTRY_SCHEMA_COMPATIBILITY_LEVEL} (BACKWARD).
+ * SCHEMA_REGISTRY_SCHEMA_COMPATIBILITY_LEVEL} (BACKWARD), and callstream's own {@code
+ * SCHEMA_REGISTRY_ADMIN_CREDENTIALS} ({@code user:password} that DELETE and PUT need; unset, they are
+ * accepted from loopback only).
  */
 public final class SchemaRegistryMain {
 
@@ -29,7 +31,8 @@ public final class SchemaRegistryMain {
                 env("SCHEMA_REGISTRY_HOST", "0.0.0.0"),
                 Integer.parseInt(env("SCHEMA_REGISTRY_PORT", "8081")),
                 CompatibilityLevel.parse(env("SCHEMA_REGISTRY_SCHEMA_COMPATIBILITY_LEVEL", "BACKWARD")),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30),
+                System.getenv("SCHEMA_REGISTRY_ADMIN_CREDENTIALS"));
         SchemaRegistryServer server = SchemaRegistryServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

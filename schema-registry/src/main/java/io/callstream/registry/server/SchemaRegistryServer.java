@@ -38,12 +38,13 @@ public final class SchemaRegistryServer implements AutoCloseable {
                 new KafkaSchemaJournal(config.bootstrapServers(), config.topic(), config.timeout());
         try {
             journal.ensureTopic(config.topicReplicationFactor());
+            journal.claimWriter();
             RegistryState state = new RegistryState(journal, config.defaultCompatibility());
             int replayed = journal.replay(state::apply);
             HttpServer http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 128);
             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
             http.setExecutor(executor);
-            http.createContext("/", new RegistryHttpHandler(state));
+            http.createContext("/", new RegistryHttpHandler(state, config.adminCredentials()));
             http.start();
             SchemaRegistryServer server = new SchemaRegistryServer(http, executor, journal);
             log.info(
@@ -87,6 +88,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
      * @param port the port to listen on; 0 for a free one
      * @param defaultCompatibility the global level until one is set
      * @param timeout how long a Kafka write or read may take
+     * @param adminCredentials {@code user:password} DELETE and PUT (config, mode) need as HTTP basic
+     *     auth; null: they are accepted from loopback peers only
      */
     public record SchemaRegistryConfig(
             String bootstrapServers,
@@ -95,7 +98,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
             String host,
             int port,
             CompatibilityLevel defaultCompatibility,
-            Duration timeout) {
+            Duration timeout,
+            String adminCredentials) {
 
         /** Loopback on a free port, topic {@code _schemas} with one replica, BACKWARD. */
         public static SchemaRegistryConfig embedded(String bootstrapServers) {
@@ -106,12 +110,20 @@ public final class SchemaRegistryServer implements AutoCloseable {
                     "127.0.0.1",
                     0,
                     CompatibilityLevel.BACKWARD,
-                    Duration.ofSeconds(30));
+                    Duration.ofSeconds(30),
+                    null);
         }
 
         public SchemaRegistryConfig withPort(int newPort) {
             return new SchemaRegistryConfig(
-                    bootstrapServers, topic, topicReplicationFactor, host, newPort, defaultCompatibility, timeout);
+                    bootstrapServers,
+                    topic,
+                    topicReplicationFactor,
+                    host,
+                    newPort,
+                    defaultCompatibility,
+                    timeout,
+                    adminCredentials);
         }
     }
 }

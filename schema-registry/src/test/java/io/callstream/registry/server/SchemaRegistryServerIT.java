@@ -57,7 +57,8 @@ class SchemaRegistryServerIT {
                 "127.0.0.1",
                 0,
                 CompatibilityLevel.BACKWARD,
-                java.time.Duration.ofSeconds(30));
+                java.time.Duration.ofSeconds(30),
+                null);
         server = SchemaRegistryServer.start(config);
         client = new RestSchemaRegistryClient(RegistryClientConfig.of(server.url()));
     }
@@ -83,6 +84,69 @@ class SchemaRegistryServerIT {
                 .isEqualTo(JSON.readTree(CallEvent.getClassSchema().toString()));
         assertThat(get("/schemas/ids/" + id + "/versions").body().toString())
                 .isEqualTo("[{\"subject\":\"call-events-value\",\"version\":1}]");
+    }
+
+    @Test
+    void shouldLetOnlyTheNewestInstanceOnATopicIssueIds() throws Exception {
+        int first = client.register("call-events-value", CallEvent.getClassSchema());
+        try (SchemaRegistryServer second = SchemaRegistryServer.start(config)) {
+            RestSchemaRegistryClient newest = new RestSchemaRegistryClient(RegistryClientConfig.of(second.url()));
+            RestSchemaRegistryClient fenced = new RestSchemaRegistryClient(RegistryClientConfig.from(
+                    java.util.Map.of(RegistryClientConfig.URL, server.url(), RegistryClientConfig.MAX_RETRIES, 0)));
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> fenced.register("calls-value", Call.getClassSchema()))
+                    .isInstanceOf(io.callstream.registry.client.RegistryException.class)
+                    .hasMessageContaining("fenced");
+            int next = newest.register("calls-value", Call.getClassSchema());
+
+            assertThat(next).isEqualTo(first + 1);
+            assertThat(newest.getById(first)).isEqualTo(CallEvent.getClassSchema());
+            assertThat(fenced.getById(first)).isEqualTo(CallEvent.getClassSchema());
+        }
+    }
+
+    @Test
+    void shouldAcceptDeletesAndConfigChangesOnlyWithTheAdminCredentialsWhenSet() throws Exception {
+        SchemaRegistryConfig guarded = new SchemaRegistryConfig(
+                config.bootstrapServers(),
+                config.topic() + "-guarded",
+                (short) 1,
+                "127.0.0.1",
+                0,
+                CompatibilityLevel.BACKWARD,
+                java.time.Duration.ofSeconds(30),
+                "admin:registry-admin-secret");
+        try (SchemaRegistryServer admin = SchemaRegistryServer.start(guarded)) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.URI uri = java.net.URI.create(admin.url() + "/config");
+            String body = "{\"compatibility\":\"FULL\"}";
+            java.net.http.HttpResponse<String> anonymous = http.send(
+                    java.net.http.HttpRequest.newBuilder(uri)
+                            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                            .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            java.net.http.HttpResponse<String> authorized = http.send(
+                    java.net.http.HttpRequest.newBuilder(uri)
+                            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                            .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                            .header(
+                                    "Authorization",
+                                    "Basic "
+                                            + java.util.Base64.getEncoder()
+                                                    .encodeToString("admin:registry-admin-secret".getBytes()))
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+
+            assertThat(anonymous.statusCode()).isEqualTo(401);
+            assertThat(anonymous.body()).contains("\"error_code\":40101");
+            assertThat(authorized.statusCode()).isEqualTo(200);
+            // Registering stays open: serializers register their schemas.
+            assertThat(new RestSchemaRegistryClient(RegistryClientConfig.of(admin.url()))
+                            .register("calls-value", Call.getClassSchema()))
+                    .isPositive();
+        }
     }
 
     @Test
