@@ -53,7 +53,7 @@ final class CallFactory {
     /** yunhuni CTI error texts/codes of an unanswered calling leg and their category. */
     private static final List<Object[]> YUNHUNI_FAILURES = List.of(
             new Object[] {"486", FailureCategory.BUSY},
-            new Object[] {"480", FailureCategory.NO_ANSWER},
+            new Object[] {"480", FailureCategory.UNREACHABLE},
             new Object[] {"603", FailureCategory.REJECTED},
             new Object[] {"404", FailureCategory.INVALID_NUMBER},
             new Object[] {"487", FailureCategory.CANCELLED});

@@ -64,6 +64,20 @@ public final class CallJoiner {
     }
 
     /**
+     * Whether every event of {@code event}'s push is here: a correction that states both legs is
+     * applied once, as a whole, never as a version with one leg corrected and the other not.
+     */
+    public static boolean isPushComplete(Collection<CallEvent> events, CallEvent event) {
+        if (event.getEnvelopeId() == null) {
+            return true;
+        }
+        long arrived = events.stream()
+                .filter(other -> event.getEnvelopeId().equals(other.getEnvelopeId()))
+                .count();
+        return arrived >= event.getPushEventCount();
+    }
+
+    /**
      * The call these events describe.
      *
      * @param expired the call is being finalised by timeout, not by a call record
@@ -85,14 +99,14 @@ public final class CallJoiner {
         CallLeg legA = legs.containsKey(Leg.A) ? legs.get(Leg.A).toCallLeg(vendor, codes, cap) : null;
         CallLeg legB = legs.containsKey(Leg.B) ? legs.get(Leg.B).toCallLeg(vendor, codes, cap) : null;
 
-        Instant bridge = legB == null ? null : legB.getAnswerTime();
+        Instant bridge = bridgeTime(legA, legB);
         Instant end = Stream.of(legA, legB)
                 .filter(Objects::nonNull)
                 .map(CallLeg::getEndTime)
                 .filter(Objects::nonNull)
                 .max(Comparator.naturalOrder())
                 .orElse(null);
-        int talk = LegView.seconds(Optional.ofNullable(bridge), Optional.ofNullable(end), cap);
+        int talk = LegView.seconds(Optional.ofNullable(bridge), firstHangUp(legA, legB), cap);
         CallOutcome outcome = outcome(isTerminal(ordered), expired, bridge);
         Tariff tariff = tariffs.find(anchor.getTenantId(), vendor, legB == null ? null : legB.getPartyNumber());
         Billing billing = bill(
@@ -171,6 +185,31 @@ public final class CallJoiner {
             return a != null && a.equals(b);
         }
         return a.endsWith(b) || b.endsWith(a);
+    }
+
+    /**
+     * When both parties could talk: the called leg's answer, or the calling leg's if that came later
+     * (the bridge needs both); null when the called leg never answered.
+     */
+    static Instant bridgeTime(CallLeg legA, CallLeg legB) {
+        if (legB == null || legB.getAnswerTime() == null) {
+            return null;
+        }
+        Instant called = legB.getAnswerTime();
+        return legA != null
+                        && legA.getAnswerTime() != null
+                        && legA.getAnswerTime().isAfter(called)
+                ? legA.getAnswerTime()
+                : called;
+    }
+
+    /** The talk ends when the first party hangs up: the earliest end either leg states. */
+    static Optional<Instant> firstHangUp(CallLeg legA, CallLeg legB) {
+        return Stream.of(legA, legB)
+                .filter(Objects::nonNull)
+                .map(CallLeg::getEndTime)
+                .filter(Objects::nonNull)
+                .min(Comparator.naturalOrder());
     }
 
     private static CallOutcome outcome(boolean terminal, boolean expired, Instant bridge) {

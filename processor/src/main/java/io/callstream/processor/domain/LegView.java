@@ -4,7 +4,6 @@ import io.callstream.schema.CallEvent;
 import io.callstream.schema.CallEventType;
 import io.callstream.schema.CallLeg;
 import io.callstream.schema.Leg;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -14,10 +13,22 @@ import java.util.function.Function;
 
 /**
  * One leg merged from its events. A call record (the vendor's terminal statement) wins over
- * progress events for every field it states, the latest record first; progress events fill in
+ * progress events for every field it states, the latest record with times first ({@link
+ * #RECORDS_FIRST_TO_LAST}); progress events fill in
  * what records leave out (earliest dial, ring and answer; latest end and state).
  */
 final class LegView {
+
+    /**
+     * The order in which a leg's records are believed: a record that states a time (answer or end)
+     * before one that states none (a record without times never outranks one with times), then the
+     * latest first.
+     */
+    static final Comparator<CallEvent> RECORDS_FIRST_TO_LAST = Comparator.comparing(
+                    (CallEvent event) -> event.getAnswerTime() == null && event.getEndTime() == null)
+            .thenComparing(Comparator.comparing(CallEvent::getEventTime)
+                    .thenComparing(CallEvent::getEventId)
+                    .reversed());
 
     private final Leg leg;
     private final List<CallEvent> records;
@@ -28,9 +39,7 @@ final class LegView {
         this.leg = leg;
         this.records = events.stream()
                 .filter(event -> event.getEventType() == CallEventType.CALL_RECORD)
-                .sorted(Comparator.comparing(CallEvent::getEventTime)
-                        .thenComparing(CallEvent::getEventId)
-                        .reversed())
+                .sorted(RECORDS_FIRST_TO_LAST)
                 .toList();
         this.progress = events.stream()
                 .filter(event -> event.getEventType() != CallEventType.CALL_RECORD)
@@ -124,12 +133,17 @@ final class LegView {
                 .min(Comparator.naturalOrder());
     }
 
+    /**
+     * Whole seconds from {@code from} to {@code to}, counted as the vendors' second-resolution
+     * records count them: both times truncated to the second, then subtracted (so 60.001 s of talk
+     * is 60 s, and 59.999 s from 10:00:00.500 to 10:01:00.499 is 60 s); capped at {@code cap}.
+     */
     static int seconds(Optional<Instant> from, Optional<Instant> to, Optional<Integer> cap) {
         if (from.isEmpty() || to.isEmpty() || !to.get().isAfter(from.get())) {
             return 0;
         }
-        long millis = Duration.between(from.get(), to.get()).toMillis();
-        int seconds = (int) Math.min(Integer.MAX_VALUE, (millis + 999) / 1000);
-        return cap.map(max -> Math.min(max, seconds)).orElse(seconds);
+        long seconds = to.get().getEpochSecond() - from.get().getEpochSecond();
+        int whole = (int) Math.min(Integer.MAX_VALUE, seconds);
+        return cap.map(max -> Math.min(max, whole)).orElse(whole);
     }
 }

@@ -162,7 +162,7 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
                 state == null ? List.of() : retained ? RetainedCalls.events(state.getEmitted()) : state.getEvents());
         all.add(event);
         Call emitted = state == null ? null : state.getEmitted();
-        if (CallJoiner.hasCompleteTerminalPush(all) || emitted != null) {
+        if (emitted == null ? CallJoiner.hasCompleteTerminalPush(all) : CallJoiner.isPushComplete(all, event)) {
             emitted = emitIfChanged(key, all, emitted, false, now);
         }
         save(key, state, all, emitted, now);
@@ -233,9 +233,12 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
         if (previous != null && sameResult(previous, call)) {
             return previous;
         }
+        // Everything that can fail is computed before anything is forwarded: a record the join
+        // fails on leaves no partial output behind.
+        List<KpiContribution> change = KpiWindows.change(previous, call);
         context.forward(new Record<>(key, call, now));
+        forward(change, now);
         settings.listener().callEmitted(call);
-        forward(KpiWindows.change(previous, call), now);
         return call;
     }
 

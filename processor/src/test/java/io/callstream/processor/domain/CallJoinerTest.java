@@ -156,7 +156,15 @@ class CallJoinerTest {
     @Test
     void shouldLetALaterCorrectedRecordWin() {
         List<CallEvent> events = new ArrayList<>(winnerlookAnswered());
-        events.add(record("e3", Leg.B)
+        // the vendor's corrected record restates both legs, as winnerlook's one record per call does
+        events.add(record("e3", Leg.A)
+                .setEventTime(T0.plusSeconds(200))
+                .setAnswerTime(T0.plusSeconds(1))
+                .setEndTime(T0.plusSeconds(189))
+                .setStateCode("10")
+                .setVendorBilledSeconds(180)
+                .build());
+        events.add(record("e4", Leg.B)
                 .setEventTime(T0.plusSeconds(200))
                 .setAnswerTime(T0.plusSeconds(9))
                 .setEndTime(T0.plusSeconds(189))
@@ -169,6 +177,93 @@ class CallJoinerTest {
         assertThat(call.getTalkSeconds()).isEqualTo(180);
         assertThat(call.getVendorBilledSeconds()).isEqualTo(180);
         assertThat(call.getVersion()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldTalkFromTheLaterAnswerToTheFirstHangUp() {
+        // YTX (issue #10): A released at 14:01:12, B hung up at 14:01:10; both connected 60 s.
+        Instant answerB = Instant.parse("2024-05-01T06:00:10Z");
+        List<CallEvent> events = List.of(
+                ytx("a", Leg.A, CallEventType.CALL_RECORD, answerB.plusSeconds(62), "18610559223")
+                        .setAnswerTime(answerB.minusSeconds(7))
+                        .setEndTime(answerB.plusSeconds(62))
+                        .setStateText("应答|正常")
+                        .setStateSource("stateDesc")
+                        .build(),
+                ytx("b", Leg.B, CallEventType.CALL_RECORD, answerB.plusSeconds(62), "01053189990")
+                        .setAnswerTime(answerB)
+                        .setEndTime(answerB.plusSeconds(60))
+                        .setStateText("应答|正常")
+                        .setStateSource("stateDesc")
+                        .build());
+
+        Call call = joiner.join(events, false, 1, FINALISED);
+
+        assertThat(call.getBridgeTime()).isEqualTo(answerB);
+        assertThat(call.getTalkSeconds()).isEqualTo(60);
+        assertThat(call.getBilledSeconds()).isEqualTo(60);
+        assertThat(call.getEndTime()).isEqualTo(answerB.plusSeconds(62));
+    }
+
+    @Test
+    void shouldBridgeAtTheCallingLegsAnswerWhenItCameLater() {
+        List<CallEvent> events = List.of(
+                record("a", Leg.A)
+                        .setAnswerTime(T0.plusSeconds(20))
+                        .setStateCode("10")
+                        .build(),
+                record("b", Leg.B)
+                        .setAnswerTime(T0.plusSeconds(9))
+                        .setStateCode("0")
+                        .build());
+
+        Call call = joiner.join(events, false, 1, FINALISED);
+
+        assertThat(call.getBridgeTime()).isEqualTo(T0.plusSeconds(20));
+        assertThat(call.getTalkSeconds()).isEqualTo(109);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "answer +{0} ms, end +{1} ms: {2} s, billed {3}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "9000, 69001, 60, 60",
+        "9000, 68999, 59, 60",
+        "9500, 69499, 60, 60",
+        "9999, 70000, 61, 120"
+    })
+    void shouldCountWholeSecondsAsTheVendorsSecondResolutionRecordsDo(long answer, long end, int talk, int billed) {
+        List<CallEvent> events = List.of(
+                record("a", Leg.A)
+                        .setAnswerTime(T0.plusMillis(1000))
+                        .setEndTime(T0.plusMillis(end))
+                        .build(),
+                record("b", Leg.B)
+                        .setAnswerTime(T0.plusMillis(answer))
+                        .setEndTime(T0.plusMillis(end))
+                        .build());
+
+        Call call = joiner.join(events, false, 1, FINALISED);
+
+        assertThat(call.getTalkSeconds()).isEqualTo(talk);
+        assertThat(call.getBilledSeconds()).isEqualTo(billed);
+    }
+
+    @Test
+    void shouldNotLetARecordWithoutTimesOutrankOneWithTimes() {
+        List<CallEvent> events = new ArrayList<>(winnerlookAnswered());
+        // a later record of the same legs that states no time at all (e.g. stamped with its arrival)
+        events.add(event("late-a", Leg.A, CallEventType.CALL_RECORD)
+                .setEventTime(T0.plusSeconds(3_600))
+                .setStateCode("2")
+                .build());
+        events.add(event("late-b", Leg.B, CallEventType.CALL_RECORD)
+                .setEventTime(T0.plusSeconds(3_600))
+                .setStateCode("2")
+                .build());
+
+        Call call = joiner.join(events, false, 2, FINALISED);
+
+        assertThat(call.getOutcome()).isEqualTo(CallOutcome.CONNECTED);
+        assertThat(call.getTalkSeconds()).isEqualTo(120);
     }
 
     static List<CallEvent> winnerlookAnswered() {

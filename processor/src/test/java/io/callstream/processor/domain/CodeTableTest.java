@@ -4,7 +4,6 @@ import static io.callstream.schema.FailureCategory.BINDING_ERROR;
 import static io.callstream.schema.FailureCategory.BUSY;
 import static io.callstream.schema.FailureCategory.CANCELLED;
 import static io.callstream.schema.FailureCategory.NONE;
-import static io.callstream.schema.FailureCategory.NO_ANSWER;
 import static io.callstream.schema.FailureCategory.UNKNOWN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -45,7 +44,7 @@ class CodeTableTest {
 
     @ParameterizedTest(name = "ucpaas reason {0}: {1}")
     @CsvSource({
-        "0, NONE",
+        "0, CANCELLED",
         "1, ACCOUNT_ERROR",
         "2, NETWORK_ERROR",
         "3, UNREACHABLE",
@@ -70,10 +69,72 @@ class CodeTableTest {
         "未接听|关机, false, UNREACHABLE",
         "未接听|停机, false, SUSPENDED",
         "未接听|主叫挂机, false, CANCELLED",
-        "未知|未知, false, UNKNOWN"
+        "未知|未知, false, UNKNOWN",
+        "未接听|网络忙, false, NETWORK_ERROR",
+        "未接听|网络故障, false, NETWORK_ERROR",
+        "未接听|线路拥塞, false, NETWORK_ERROR",
+        "未接听|系统忙, false, PLATFORM_ERROR",
+        "未接听|余额不足, false, ACCOUNT_ERROR",
+        "未接听|正在通话中, false, BUSY",
+        "未接听|振铃超时, false, NO_ANSWER",
+        "未接听|不在服务区, false, UNREACHABLE",
+        "未接听|无法接通, false, UNREACHABLE",
+        "未接听|拒接, false, REJECTED",
+        "未接听|取消, false, CANCELLED",
+        "未接听|无人接听, false, NO_ANSWER",
+        "未接听|其他原因, false, UNKNOWN",
+        "未接听, false, UNKNOWN"
     })
     void shouldMapYtxStateTextsByKeyword(String text, boolean answered, FailureCategory expected) {
         assertThat(TABLE.categorize("ytx", "stateDesc", null, text, answered)).isEqualTo(expected);
+    }
+
+    @Test
+    void shouldKeepAnAnsweredUcpaasLegThatEndedNormallyNone() {
+        assertThat(TABLE.categorize("ucpaas", "reason", "0", null, true)).isEqualTo(FailureCategory.NONE);
+    }
+
+    /** yunhuni sends SIP codes in error and CTI texts in reason (VENDORS.md 7, 8.3): every row. */
+    @ParameterizedTest(name = "yunhuni {0} \"{1}\" / \"{2}\": {3}")
+    @CsvSource({
+        "error, 403, , REJECTED",
+        "error, 404, , INVALID_NUMBER",
+        "error, 408, , NETWORK_ERROR",
+        "error, 410, , INVALID_NUMBER",
+        "error, 480, , UNREACHABLE",
+        "error, 484, , INVALID_NUMBER",
+        "error, 486, , BUSY",
+        "error, 487, , CANCELLED",
+        "error, 500, , NETWORK_ERROR",
+        "error, 502, , NETWORK_ERROR",
+        "error, 503, , NETWORK_ERROR",
+        "error, 504, , NETWORK_ERROR",
+        "error, 600, , BUSY",
+        "error, 603, , REJECTED",
+        "error, 604, , INVALID_NUMBER",
+        "error, , 网络故障, NETWORK_ERROR",
+        "error, , 线路拥塞, NETWORK_ERROR",
+        "error, , 停机, SUSPENDED",
+        "error, , 正在通话中, BUSY",
+        "error, , 用户忙, BUSY",
+        "error, , user busy, BUSY",
+        "error, , 用户拒接, REJECTED",
+        "error, , 空号, INVALID_NUMBER",
+        "error, , 关机, UNREACHABLE",
+        "error, , 不在服务区, UNREACHABLE",
+        "error, , 无法接通, UNREACHABLE",
+        "error, , 无人接听, NO_ANSWER",
+        "error, , 呼叫超时, NO_ANSWER",
+        "error, , no answer, NO_ANSWER",
+        "error, , 未接通, UNKNOWN",
+        "error, , something new, UNKNOWN",
+        "hangup_by, 1, , CANCELLED",
+        "hangup_by, 2, , REJECTED",
+        "hangup_by, 0, , UNKNOWN"
+    })
+    void shouldMapEveryYunhuniCodeTextAndHangUpSide(String field, String code, String text, FailureCategory expected) {
+        assertThat(TABLE.categorize("yunhuni", field, code, text, false)).isEqualTo(expected);
+        assertThat(TABLE.categorize("yunhuni", field, code, text, true)).isEqualTo(FailureCategory.NONE);
     }
 
     @Test
@@ -84,7 +145,8 @@ class CodeTableTest {
         assertThat(TABLE.categorize("yunhuni", "error", null, null, false)).isEqualTo(UNKNOWN);
         assertThat(TABLE.categorize("yunhuni", "error", "487", null, false)).isEqualTo(CANCELLED);
         assertThat(TABLE.categorize("acme", "x", "1", null, true)).isEqualTo(NONE);
-        assertThat(TABLE.categorize("ytx", "stateDesc", null, "未接", false)).isEqualTo(NO_ANSWER);
+        // the generic "not answered" hides nothing: an unlisted reason stays UNKNOWN, not user-side NO_ANSWER
+        assertThat(TABLE.categorize("ytx", "stateDesc", null, "未接", false)).isEqualTo(UNKNOWN);
     }
 
     @Test

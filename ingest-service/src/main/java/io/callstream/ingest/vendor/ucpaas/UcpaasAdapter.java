@@ -26,8 +26,11 @@ import java.util.Set;
  * proceed. Every answer is {@code <response><retcode>…</retcode><reason>…</reason></response>}.
  *
  * <p>{@code callhangup} describes the call: its {@code starttime}–{@code stoptime} is talk time, so
- * it is leg B's answer (the bridge); {@code reason} is a call-level cause kept on both legs, and
- * {@code subreason} says who hung up. Pushes without times are stamped with their arrival.
+ * its start is leg B's answer (the bridge), but only when the vendor's figures say the parties
+ * talked: {@code length} > 0, or {@code reason} 0 with a talk start (VENDORS.md 9). {@code reason}
+ * is a call-level cause kept on both legs, {@code subreason} says who hung up, {@code length} is the
+ * vendor's talk seconds (kept as B's leg duration: UCPaaS states no billed figure). Without a {@code
+ * stoptime} the end of a talk is its start plus {@code length}, else unknown: never the push's arrival.
  */
 @Singleton
 public final class UcpaasAdapter implements VendorAdapter {
@@ -59,19 +62,31 @@ public final class UcpaasAdapter implements VendorAdapter {
     private static List<CallEvent> hangup(PushRequest request, Fields push, VendorContext context)
             throws InvalidPushException {
         Optional<Instant> talkStart = push.optionalLocalTime("starttime", context.zone());
-        Instant end = push.optionalLocalTime("stoptime", context.zone()).orElse(request.receivedAt());
-        String reason = Integer.toString(push.integer("reason"));
-        HangupSide side = "0".equals(reason) ? subreason(push.optionalText("subreason")) : HangupSide.UNKNOWN;
+        Optional<Instant> stop = push.optionalLocalTime("stoptime", context.zone());
+        int reasonCode = push.integer("reason");
+        String reason = Integer.toString(reasonCode);
         Optional<Integer> length = push.optionalInteger("length");
+        // Answered only when the vendor's figures say the parties talked (VENDORS.md 9): a talk length,
+        // or a normal hang-up with a talk start. A failure reason with length 0 never connected, whatever
+        // the times say; length > 0 with a failure reason was connected, then dropped.
+        boolean answered =
+                length.map(seconds -> seconds > 0).orElse(false) || (reasonCode == 0 && talkStart.isPresent());
+        Optional<Instant> end =
+                answered ? stop.or(() -> talkStart.flatMap(start -> length.map(start::plusSeconds))) : stop;
+        Optional<Instant> answer =
+                answered ? talkStart.or(() -> stop.flatMap(at -> length.map(at::minusSeconds))) : Optional.empty();
+        HangupSide side = reasonCode == 0 ? subreason(push.optionalText("subreason")) : HangupSide.UNKNOWN;
+        // A record states a time: its end, else its start, else (no time at all) its arrival.
+        Instant time = end.or(() -> talkStart).orElse(request.receivedAt());
 
-        CallEvent caller = record(request, push, context, Leg.A, end, reason, side, length)
+        CallEvent caller = record(request, push, context, Leg.A, time, end, reason, side)
                 .setPartyNumber(
                         PhoneNumbers.normalize(push.optionalText("caller")).orElse(null))
                 .build();
-        CallEvent called = record(request, push, context, Leg.B, end, reason, side, length)
+        CallEvent called = record(request, push, context, Leg.B, time, end, reason, side)
                 .setPartyNumber(
                         PhoneNumbers.normalize(push.optionalText("called")).orElse(null))
-                .setAnswerTime(talkStart.orElse(null))
+                .setAnswerTime(answer.orElse(null))
                 .setLegDurationSeconds(length.orElse(null))
                 .build();
         return List.of(caller, called);
@@ -82,17 +97,16 @@ public final class UcpaasAdapter implements VendorAdapter {
             Fields push,
             VendorContext context,
             Leg leg,
-            Instant end,
+            Instant time,
+            Optional<Instant> end,
             String reason,
-            HangupSide side,
-            Optional<Integer> length)
+            HangupSide side)
             throws InvalidPushException {
-        CallEvent.Builder event = base(request, push, context, leg, CallEventType.CALL_RECORD, end)
-                .setEndTime(end)
+        CallEvent.Builder event = base(request, push, context, leg, CallEventType.CALL_RECORD, time)
+                .setEndTime(end.orElse(null))
                 .setStateCode(reason)
                 .setStateSource("reason")
                 .setHangupSide(side)
-                .setVendorBilledSeconds(length.orElse(null))
                 .setRecordingUrl(push.optionalText("recordurl").orElse(null));
         push.optionalText("subreason").ifPresent(value -> event.getAttributes().put("subreason", value));
         return event;

@@ -41,15 +41,17 @@ public final class WinnerlookAdapter implements VendorAdapter {
         Fields push = Fields.json(request);
         String callId = push.text("callId");
         String tenant = push.optionalText("accountId").orElse(context.defaultTenant());
-        Instant end = push.localTime("endTime", context.zone());
+        // Every time field is optional (seed 003: 必要 否); a record without times is dated by its arrival.
+        Instant end = push.optionalLocalTime("endTime", context.zone()).orElse(null);
         Instant start = push.optionalLocalTime("startCallTime", context.zone()).orElse(null);
+        Instant time = end != null ? end : start != null ? start : request.receivedAt();
         String callerState = Integer.toString(push.integer("callerState"));
         String calleeState = Integer.toString(push.integer("calleeState"));
         HangupSide hangup = hangupSide(callerState, calleeState);
         Map<String, String> attributes = new LinkedHashMap<>();
         push.optionalText("bindId").ifPresent(bindId -> attributes.put("bindId", bindId));
 
-        CallEvent caller = common(request, push, tenant, callId, Leg.A, end, hangup, attributes)
+        CallEvent caller = common(request, push, tenant, callId, Leg.A, time, end, hangup, attributes)
                 .setPartyNumber(PhoneNumbers.normalize(push.optionalText("callerNumber"))
                         .orElse(null))
                 .setCallStartTime(start)
@@ -60,7 +62,7 @@ public final class WinnerlookAdapter implements VendorAdapter {
                 .setStateSource("callerState")
                 .setLegDurationSeconds(push.optionalInteger("callerDuration").orElse(null))
                 .build();
-        CallEvent callee = common(request, push, tenant, callId, Leg.B, end, hangup, attributes)
+        CallEvent callee = common(request, push, tenant, callId, Leg.B, time, end, hangup, attributes)
                 .setPartyNumber(PhoneNumbers.normalize(push.optionalText("calleeNumber"))
                         .orElse(null))
                 .setCallStartTime(start)
@@ -79,11 +81,12 @@ public final class WinnerlookAdapter implements VendorAdapter {
             String tenant,
             String callId,
             Leg leg,
+            Instant time,
             Instant end,
             HangupSide hangup,
             Map<String, String> attributes)
             throws InvalidPushException {
-        CallEvent.Builder event = CallEvents.builder(request, tenant, callId, leg, CallEventType.CALL_RECORD, end)
+        CallEvent.Builder event = CallEvents.builder(request, tenant, callId, leg, CallEventType.CALL_RECORD, time)
                 .setDisplayedNumber(PhoneNumbers.normalize(push.optionalText("displayNumber"))
                         .orElse(null))
                 .setEndTime(end)

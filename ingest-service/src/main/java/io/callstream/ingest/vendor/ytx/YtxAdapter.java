@@ -26,7 +26,8 @@ import java.util.Optional;
  * ({@code callout}, {@code alerting}, {@code answer}, {@code disconnect}) identified only by the
  * leg's number ({@code dsc}), so its leg is left UNKNOWN for the processor to match against the
  * call record; {@code ?Call} carries {@code {"cdr":[…]}} call records with both legs' answer and end
- * times, the A-leg {@code duration} and the charged {@code oriamount} (CNY). Times are {@code
+ * times, the A-leg {@code duration} (the A leg's time, B's ringing included: not a billed figure,
+ * VENDORS.md 9) and the charged {@code oriamount} (CNY). Times are {@code
  * yyyy-MM-dd HH:mm:ss}, {@code ""} when not reached. Acknowledged with HTTP 200.
  */
 @Singleton
@@ -111,7 +112,6 @@ public final class YtxAdapter implements VendorAdapter {
                     .setStateText(cdr.optionalText("stateDesc").orElse(null))
                     .setStateSource("stateDesc")
                     .setLegDurationSeconds(a ? duration.orElse(null) : null)
-                    .setVendorBilledSeconds(duration.orElse(null))
                     .setVendorAmount(amount.orElse(null))
                     .setVendorCurrency(amount.isPresent() ? "CNY" : null)
                     .setCustomData(cdr.optionalText("customParm").orElse(null))

@@ -60,11 +60,13 @@ public final class YunhuniAdapter implements VendorAdapter {
             return events;
         }
         events.add(legA.build());
-        events.add(withCause(common(request, push, tenant, callId, Leg.B, end), push)
+        CallEvent.Builder legB = common(request, push, tenant, callId, Leg.B, end)
                 .setCallStartTime(begin)
                 .setDialTime(answer1.get())
                 .setAnswerTime(answer2.orElse(null))
-                .build());
+                // duration is the bridged talk seconds (VENDORS.md 9), not a billed figure
+                .setLegDurationSeconds(push.optionalInteger("duration").orElse(null));
+        events.add(withCause(legB, push).build());
         return events;
     }
 
@@ -74,16 +76,24 @@ public final class YunhuniAdapter implements VendorAdapter {
         CallEvent.Builder event = CallEvents.builder(request, tenant, callId, leg, CallEventType.CALL_RECORD, end)
                 .setEndTime(end)
                 .setHangupSide(hangupSide(push.optionalText("hangup_by")))
-                .setVendorBilledSeconds(push.optionalInteger("duration").orElse(null))
                 .setCustomData(push.optionalText("user_data").orElse(null));
         push.optionalText("record_file").ifPresent(file -> event.getAttributes().put("record_file", file));
         return event;
     }
 
+    /**
+     * The cause of the leg that ended the attempt: the CTI's {@code error}/{@code reason}; without
+     * them, who hung up ({@code hangup_by}: party 1 giving up on a ringing party 2 is a cancel), looked
+     * up in the code table under the field {@code hangup_by}.
+     */
     private static CallEvent.Builder withCause(CallEvent.Builder leg, Fields push) {
         Optional<String> error = push.optionalText("error");
         Optional<String> reason = push.optionalText("reason");
         if (error.isEmpty() && reason.isEmpty()) {
+            if (leg.getAnswerTime() == null) {
+                push.optionalText("hangup_by")
+                        .ifPresent(side -> leg.setStateCode(side).setStateSource("hangup_by"));
+            }
             return leg;
         }
         return leg.setStateCode(error.orElse(null))

@@ -50,14 +50,12 @@ class UcpaasAdapterTest {
                         record(push, "aae25ec101fc12087516bc6564d0aa73", callId, Leg.A, end, "0", HangupSide.B)
                                 .setDisplayedNumber("075512345678")
                                 .setCustomData("order-123")
-                                .setVendorBilledSeconds(2626)
                                 .setAttributes(attributes)
                                 .setPartyNumber("18612345678")
                                 .build(),
                         record(push, "aae25ec101fc12087516bc6564d0aa73", callId, Leg.B, end, "0", HangupSide.B)
                                 .setDisplayedNumber("075512345678")
                                 .setCustomData("order-123")
-                                .setVendorBilledSeconds(2626)
                                 .setAttributes(attributes)
                                 .setPartyNumber("13512345678")
                                 .setAnswerTime(beijing("2014-06-16 16:47:28"))
@@ -66,20 +64,55 @@ class UcpaasAdapterTest {
     }
 
     @Test
-    void shouldStampAnUnansweredHangupWithItsArrivalAndKeepTheReason() throws Exception {
+    void shouldNeverTakeTheArrivalForTheEndOfAnUnansweredHangupWithoutTimes() throws Exception {
         PushRequest push = push("hangup-no-answer.xml", XML);
 
         assertThat(adapter.normalize(push, CONTEXT))
                 .containsExactly(
                         record(push, "acct-u", "60000000000009xYz", Leg.A, RECEIVED, "5", HangupSide.UNKNOWN)
-                                .setVendorBilledSeconds(0)
+                                .setEndTime(null)
                                 .setPartyNumber("18612345678")
                                 .build(),
                         record(push, "acct-u", "60000000000009xYz", Leg.B, RECEIVED, "5", HangupSide.UNKNOWN)
-                                .setVendorBilledSeconds(0)
+                                .setEndTime(null)
                                 .setLegDurationSeconds(0)
                                 .setPartyNumber("13512345679")
                                 .build());
+    }
+
+    /** VENDORS.md 9: answered only when the vendor's figures say the parties talked. */
+    @ParameterizedTest(name = "reason {0}, {1}-{2}, length {3}: answered {4}, end {5}")
+    @CsvSource({
+        // a failure reason with length 0 never connected, whatever its times say
+        "5, 2024-05-01 10:00:00, 2024-05-01 10:00:00, 0, false, 2024-05-01T02:00:00Z",
+        "5, 2024-05-01 10:00:00, 2024-05-01 10:00:45, 0, false, 2024-05-01T02:00:45Z",
+        "1, 2024-05-01 10:00:00, 2024-05-01 10:00:45, 0, false, 2024-05-01T02:00:45Z",
+        "3, 2024-05-01 10:00:00, 2024-05-01 10:00:45, 0, false, 2024-05-01T02:00:45Z",
+        "4, 2024-05-01 10:00:00, 2024-05-01 10:00:45, 0, false, 2024-05-01T02:00:45Z",
+        "8, 2024-05-01 10:00:00, 2024-05-01 10:00:45, 0, false, 2024-05-01T02:00:45Z",
+        // connected, then dropped (media timeout)
+        "2, 2024-05-01 10:00:00, 2024-05-01 10:00:45, 45, true, 2024-05-01T02:00:45Z",
+        // a normal hang-up with a talk start
+        "0, 2024-05-01 10:00:00, 2024-05-01 10:00:45, 45, true, 2024-05-01T02:00:45Z",
+        // no stoptime: the end is the talk start plus the length, never the push's arrival
+        "0, 2024-05-01 10:00:00, '', 45, true, 2024-05-01T02:00:45Z",
+        "5, 2024-05-01 10:00:00, '', 0, false, ''",
+    })
+    void shouldAnswerALegOnlyWhenTheVendorSaysThePartiesTalked(
+            int reason, String start, String stop, int length, boolean answered, String end) throws Exception {
+        String body = "<request><event>callhangup</event><callid>a" + reason + "</callid><starttime>" + start
+                + "</starttime><stoptime>" + stop + "</stoptime><length>" + length + "</length><reason>" + reason
+                + "</reason></request>";
+
+        CallEvent called = adapter.normalize(
+                        Fixtures.request("ucpaas", body.getBytes(java.nio.charset.StandardCharsets.UTF_8), XML, ""),
+                        CONTEXT)
+                .get(1);
+
+        assertThat(called.getAnswerTime() != null).isEqualTo(answered);
+        assertThat(called.getEndTime()).isEqualTo(end.isEmpty() ? null : Instant.parse(end));
+        assertThat(called.getLegDurationSeconds()).isEqualTo(length);
+        assertThat(called.getVendorBilledSeconds()).isNull();
     }
 
     @ParameterizedTest(name = "reason {0}")

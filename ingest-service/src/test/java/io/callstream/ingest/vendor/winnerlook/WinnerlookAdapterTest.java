@@ -90,11 +90,22 @@ class WinnerlookAdapterTest {
         assertThat(events).extracting(CallEvent::getStateCode).containsExactly("0", "4");
     }
 
+    @Test
+    void shouldAcceptAPushWithoutTimesDatedByItsArrival() throws Exception {
+        PushRequest push = push("missing-end-time.json", JSON);
+
+        List<CallEvent> events = adapter.normalize(push, CONTEXT);
+
+        assertThat(events).hasSize(2);
+        assertThat(events).extracting(CallEvent::getEndTime).containsOnlyNulls();
+        assertThat(events).extracting(CallEvent::getEventTime).containsOnly(push.receivedAt());
+        assertThat(events).extracting(CallEvent::getStateCode).containsExactly("0", "0");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(
             delimiter = '|',
             value = {
-                "missing-end-time.json | missing field endTime",
                 "bad-time.json         | field endTime is not a time (yyyy-MM-dd HH:mm:ss, yyyyMMddHHmmss or epoch): 01/05/2024 10:00",
                 "malformed.json        | malformed JSON"
             })

@@ -102,7 +102,6 @@ class YtxAdapterTest {
                 .setEndTime(end)
                 .setStateText("应答|正常")
                 .setStateSource("stateDesc")
-                .setVendorBilledSeconds(10)
                 .setVendorAmount(new BigDecimal("0.310000"))
                 .setVendorCurrency("CNY")
                 .setAttributes(Map.of("fid", "4"));

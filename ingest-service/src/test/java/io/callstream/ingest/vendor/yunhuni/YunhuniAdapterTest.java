@@ -14,6 +14,7 @@ import io.callstream.schema.CallEventType;
 import io.callstream.schema.HangupSide;
 import io.callstream.schema.Leg;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,7 +33,6 @@ class YunhuniAdapterTest {
         assertThat(adapter.normalize(push, CONTEXT))
                 .containsExactly(
                         common(push, "sub-1", "2e2597d4849211e681c7803f5d09b29d", Leg.A, end, HangupSide.B)
-                                .setVendorBilledSeconds(60)
                                 .setCustomData("order-123")
                                 .setAttributes(Map.of("record_file", "rec-1.wav"))
                                 .setCallStartTime(begin)
@@ -40,13 +40,28 @@ class YunhuniAdapterTest {
                                 .setAnswerTime(Instant.ofEpochMilli(1475220006000L))
                                 .build(),
                         common(push, "sub-1", "2e2597d4849211e681c7803f5d09b29d", Leg.B, end, HangupSide.B)
-                                .setVendorBilledSeconds(60)
                                 .setCustomData("order-123")
                                 .setAttributes(Map.of("record_file", "rec-1.wav"))
                                 .setCallStartTime(begin)
                                 .setDialTime(Instant.ofEpochMilli(1475220006000L))
                                 .setAnswerTime(Instant.ofEpochMilli(1475220015000L))
+                                .setLegDurationSeconds(60)
                                 .build());
+    }
+
+    @Test
+    void shouldTellWhoGaveUpWhenTheCtiGivesNoCause() throws Exception {
+        String body = "{\"event\":\"duo_callback.end\",\"id\":\"hb-1\",\"begin_time\":1475220000000,"
+                + "\"answer_time1\":1475220006000,\"answer_time2\":null,\"end_time\":1475220030000,\"hangup_by\":1}";
+
+        List<CallEvent> events = adapter.normalize(
+                Fixtures.request(
+                        "yunhuni", body.getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json", ""),
+                CONTEXT);
+
+        assertThat(events.get(0).getStateSource()).isNull();
+        assertThat(events.get(1).getStateSource()).isEqualTo("hangup_by");
+        assertThat(events.get(1).getStateCode()).isEqualTo("1");
     }
 
     @Test
@@ -59,15 +74,14 @@ class YunhuniAdapterTest {
         assertThat(adapter.normalize(push, CONTEXT))
                 .containsExactly(
                         common(push, "default", id, Leg.A, end, HangupSide.PLATFORM)
-                                .setVendorBilledSeconds(0)
                                 .setCustomData("order-124")
                                 .setCallStartTime(begin)
                                 .setDialTime(begin)
                                 .setAnswerTime(Instant.ofEpochMilli(1475220006000L))
                                 .build(),
                         common(push, "default", id, Leg.B, end, HangupSide.PLATFORM)
-                                .setVendorBilledSeconds(0)
                                 .setCustomData("order-124")
+                                .setLegDurationSeconds(0)
                                 .setStateCode("480")
                                 .setStateText("no answer")
                                 .setStateSource("error")
