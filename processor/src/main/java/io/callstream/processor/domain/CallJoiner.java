@@ -94,8 +94,12 @@ public final class CallJoiner {
                 .reduce((earlier, later) -> later)
                 .orElse(ordered.getFirst());
         String vendor = anchor.getVendor();
-        Optional<Integer> cap = first(ordered, CallEvent::getMaxDurationSeconds);
         Map<Leg, LegView> legs = legs(ordered);
+        Tariff tariff = tariffs.find(
+                anchor.getTenantId(),
+                vendor,
+                legs.containsKey(Leg.B) ? legs.get(Leg.B).partyNumber().orElse(null) : null);
+        Optional<Integer> cap = cap(first(ordered, CallEvent::getMaxDurationSeconds), tariff);
         CallLeg legA = legs.containsKey(Leg.A) ? legs.get(Leg.A).toCallLeg(vendor, codes, cap) : null;
         CallLeg legB = legs.containsKey(Leg.B) ? legs.get(Leg.B).toCallLeg(vendor, codes, cap) : null;
 
@@ -108,7 +112,6 @@ public final class CallJoiner {
                 .orElse(null);
         int talk = LegView.seconds(Optional.ofNullable(bridge), firstHangUp(legA, legB), cap);
         CallOutcome outcome = outcome(isTerminal(ordered), expired, bridge);
-        Tariff tariff = tariffs.find(anchor.getTenantId(), vendor, legB == null ? null : legB.getPartyNumber());
         Billing billing = bill(
                 tariff, talk, Stream.of(legA, legB).filter(Objects::nonNull).toList());
         Optional<Integer> vendorBilled = first(ordered, CallEvent::getVendorBilledSeconds);
@@ -201,6 +204,15 @@ public final class CallJoiner {
                         && legA.getAnswerTime().isAfter(called)
                 ? legA.getAnswerTime()
                 : called;
+    }
+
+    /** The cap on talk: the lower of what a push states and the tenant's tariff allows. */
+    private static Optional<Integer> cap(Optional<Integer> stated, Tariff tariff) {
+        if (tariff.maxTalkSeconds() == null) {
+            return stated;
+        }
+        return Optional.of(
+                stated.map(max -> Math.min(max, tariff.maxTalkSeconds())).orElse(tariff.maxTalkSeconds()));
     }
 
     /** The talk ends when the first party hangs up: the earliest end either leg states. */

@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param vendor the vendor it applies to; null for any
  * @param destinationPrefix applies to B numbers starting with this; null for any
  * @param pricePerIncrement null: seconds are billed, no amount is computed
+ * @param maxTalkSeconds the longest talk the customer allows for these calls (the {@code
+ *     maxallowtime}, {@code credit}, {@code max_call_duration} or {@code maxCallDuration} it asks
+ *     the vendor for, VENDORS.md 9): talk and billing are capped at it; null for no cap
  */
 public record Tariff(
         String id,
@@ -34,14 +37,45 @@ public record Tariff(
         BigDecimal pricePerIncrement,
         BigDecimal minimumCharge,
         String currency,
-        BillingMode mode) {
+        BillingMode mode,
+        Integer maxTalkSeconds) {
 
     /** The scale of amounts, as in the Avro contracts. */
     public static final int MONEY_SCALE = 6;
 
     /** With no configuration: talk seconds rounded up to whole minutes, bridged time, no amount. */
     public static final Tariff DEFAULT = new Tariff(
-            null, null, null, null, 60, 60, 0, BigDecimal.ZERO, null, BigDecimal.ZERO, null, BillingMode.BRIDGED);
+            null, null, null, null, 60, 60, 0, BigDecimal.ZERO, null, BigDecimal.ZERO, null, BillingMode.BRIDGED, null);
+
+    /** Without a talk cap. */
+    public Tariff(
+            String id,
+            String tenantId,
+            String vendor,
+            String destinationPrefix,
+            int firstIncrementSeconds,
+            int nextIncrementSeconds,
+            int freeSeconds,
+            BigDecimal connectFee,
+            BigDecimal pricePerIncrement,
+            BigDecimal minimumCharge,
+            String currency,
+            BillingMode mode) {
+        this(
+                id,
+                tenantId,
+                vendor,
+                destinationPrefix,
+                firstIncrementSeconds,
+                nextIncrementSeconds,
+                freeSeconds,
+                connectFee,
+                pricePerIncrement,
+                minimumCharge,
+                currency,
+                mode,
+                null);
+    }
 
     public Tariff {
         if (firstIncrementSeconds <= 0 || nextIncrementSeconds <= 0 || freeSeconds < 0) {
@@ -51,6 +85,9 @@ public record Tariff(
         connectFee = money(connectFee == null ? BigDecimal.ZERO : connectFee);
         minimumCharge = money(minimumCharge == null ? BigDecimal.ZERO : minimumCharge);
         pricePerIncrement = pricePerIncrement == null ? null : money(pricePerIncrement);
+        if (maxTalkSeconds != null && maxTalkSeconds <= 0) {
+            throw new IllegalArgumentException("tariff " + id + ": the talk cap must be positive");
+        }
         if (pricePerIncrement != null && currency == null) {
             throw new IllegalArgumentException("tariff " + id + ": a priced tariff needs a currency");
         }
@@ -71,6 +108,7 @@ public record Tariff(
                 .setMinimumCharge(minimumCharge)
                 .setCurrency(currency)
                 .setMode(mode)
+                .setMaxTalkSeconds(maxTalkSeconds)
                 .build();
     }
 
@@ -92,7 +130,8 @@ public record Tariff(
                 rule.getPricePerIncrement(),
                 rule.getMinimumCharge(),
                 rule.getCurrency(),
-                rule.getMode());
+                rule.getMode(),
+                rule.getMaxTalkSeconds());
     }
 
     /** The billed seconds of {@code talkSeconds} under this tariff. */

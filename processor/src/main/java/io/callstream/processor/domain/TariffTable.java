@@ -21,7 +21,8 @@ import java.util.List;
  */
 public final class TariffTable {
 
-    static final String HEADER = "id,tenant,vendor,prefix,first,next,free,connectFee,price,minimum,currency,mode";
+    static final String HEADER =
+            "id,tenant,vendor,prefix,first,next,free,connectFee,price,minimum,currency,mode,maxTalk";
 
     private final List<Tariff> tariffs;
 
@@ -68,7 +69,8 @@ public final class TariffTable {
                 number++;
                 if (line.isBlank()
                         || line.startsWith("#")
-                        || line.replace(" ", "").equals(HEADER)) {
+                        || line.replace(" ", "").equals(HEADER)
+                        || line.replace(" ", "").equals(HEADER.substring(0, HEADER.lastIndexOf(',')))) {
                     continue;
                 }
                 tariffs.add(row(line, number));
@@ -81,9 +83,9 @@ public final class TariffTable {
 
     private static Tariff row(String line, int number) {
         String[] c = line.split(",", -1);
-        if (c.length != 12) {
+        if (c.length != 12 && c.length != 13) {
             throw new IllegalArgumentException(
-                    "tariff line " + number + ": expected 12 cells (" + HEADER + "): " + line);
+                    "tariff line " + number + ": expected 12 or 13 cells (" + HEADER + "): " + line);
         }
         try {
             return new Tariff(
@@ -98,7 +100,8 @@ public final class TariffTable {
                     decimal(c[8]),
                     decimal(c[9]),
                     any(c[10]),
-                    BillingMode.valueOf(c[11].trim()));
+                    BillingMode.valueOf(c[11].trim()),
+                    c.length == 13 && !c[12].isBlank() ? Integer.valueOf(c[12].trim()) : null);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("tariff line " + number + ": " + e.getMessage() + ": " + line, e);
         }

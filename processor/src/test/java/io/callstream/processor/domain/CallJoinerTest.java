@@ -266,6 +266,33 @@ class CallJoinerTest {
         assertThat(call.getTalkSeconds()).isEqualTo(120);
     }
 
+    @Test
+    void shouldCapTalkAndBillingAtTheTenantsMaximumTalkTime() {
+        Tariff capped = new Tariff(
+                "acme-cap",
+                "acct-9",
+                null,
+                null,
+                60,
+                60,
+                0,
+                null,
+                null,
+                null,
+                null,
+                io.callstream.schema.BillingMode.BRIDGED,
+                90);
+        CallJoiner cappedJoiner = new CallJoiner(CodeTable.bundled(), new TariffTable(List.of(capped)));
+
+        Call call = cappedJoiner.join(winnerlookAnswered(), false, 1, FINALISED);
+
+        assertThat(call.getTalkSeconds()).isEqualTo(90);
+        assertThat(call.getBilledSeconds()).isEqualTo(120);
+        assertThat(call.getMaxDurationSeconds()).isEqualTo(90);
+        assertThat(call.getLegA().getTalkSeconds()).isEqualTo(90);
+        assertThat(call.getTariffId()).isEqualTo("acme-cap");
+    }
+
     static List<CallEvent> winnerlookAnswered() {
         return List.of(
                 record("e1", Leg.A)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.callstream.schema.BillingMode;
 import java.math.BigDecimal;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -89,6 +90,19 @@ class TariffTest {
                 .hasMessageContaining("increments must be positive");
         assertThatThrownBy(() -> TariffTable.parse("t,acme,ytx,,6,6,0,0,0.01,0,,BRIDGED"))
                 .hasMessageContaining("needs a currency");
-        assertThatThrownBy(() -> TariffTable.parse("t,acme")).hasMessageContaining("expected 12 cells");
+        assertThatThrownBy(() -> TariffTable.parse("t,acme")).hasMessageContaining("expected 12 or 13 cells");
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldReadAnOptionalTalkCapColumn() {
+        List<Tariff> tariffs = TariffTable.parse("""
+                id,tenant,vendor,prefix,first,next,free,connectFee,price,minimum,currency,mode,maxTalk
+                capped,acme,ytx,,60,60,0,0,,0,,BRIDGED,3600
+                open,acme,,,60,60,0,0,,0,,BRIDGED,
+                old,acme,ucpaas,,60,60,0,0,,0,,BRIDGED
+                """);
+
+        assertThat(tariffs).extracting(Tariff::maxTalkSeconds).containsExactly(3600, null, null);
+        assertThat(Tariff.of(tariffs.getFirst().toRule())).isEqualTo(tariffs.getFirst());
     }
 }
