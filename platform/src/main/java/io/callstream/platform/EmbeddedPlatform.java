@@ -92,7 +92,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
         progress.accept("Starting the schema registry ...");
         registry = SchemaRegistryServer.start(
                 SchemaRegistryConfig.embedded(broker.bootstrapServers()).withPort(settings.registryPort()));
-        started.add(registry);
+        started.add(() -> registry.close());
         progress.accept("Schema registry ready at " + registry.url() + " in " + millisSince(begin) + " ms");
     }
 
@@ -215,6 +215,17 @@ public final class EmbeddedPlatform implements AutoCloseable {
         }
         supervisor.start();
         started.add(supervisor);
+    }
+
+    /** Stops the schema registry (an outage, for tests); {@link #restartRegistry} brings it back. */
+    void stopRegistry() {
+        registry.close();
+    }
+
+    /** Starts the schema registry again on the same port, from its topic. */
+    void restartRegistry() throws InterruptedException {
+        registry = SchemaRegistryServer.start(
+                SchemaRegistryConfig.embedded(broker.bootstrapServers()).withPort(registry.port()));
     }
 
     /** The processor now running; null when the pipeline does not run or it is being restarted. */

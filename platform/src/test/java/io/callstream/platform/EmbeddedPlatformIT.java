@@ -98,6 +98,47 @@ class EmbeddedPlatformIT {
                         assertThat(line).startsWith("Kafka Connect running in ").contains("DuckDB"));
     }
 
+    @Test
+    void shouldWaitForTheRegistryInsteadOfDeadLetteringWhenItIsDownAcrossAProcessorRestart(@TempDir Path data)
+            throws Exception {
+        try (EmbeddedPlatform platform = EmbeddedPlatform.start(new Settings(data, 0, 0, 0, -1, 3, true), line -> {})) {
+            assertThat(post(platform, "/webhooks/winnerlook", ANSWERED)).isEqualTo(200);
+            awaitCall(platform, "wl-platform-1");
+
+            platform.stopRegistry();
+            platform.runningProcessor().close(); // its successor starts with an empty schema cache
+            // Ingest has its schema ids from start-up: it still takes pushes while the registry is down.
+            assertThat(post(platform, "/webhooks/winnerlook", ANSWERED.replace("wl-platform-1", "wl-outage")))
+                    .isEqualTo(200);
+            Thread.sleep(5_000);
+            platform.restartRegistry();
+
+            awaitCall(platform, "wl-outage");
+            assertThat(TopicReader.readAll(
+                                    platform.bootstrapServers(),
+                                    platform.schemaRegistryUrl(),
+                                    Topics.DEAD_LETTERS,
+                                    Duration.ofSeconds(1),
+                                    false)
+                            .stream()
+                            .map(record -> (io.callstream.schema.DeadLetter) record.value())
+                            .filter(letter -> "processor".equals(letter.getComponent())))
+                    .isEmpty();
+        }
+    }
+
+    private static void awaitCall(EmbeddedPlatform platform, String callId) {
+        await().atMost(Duration.ofSeconds(150))
+                .until(() -> TopicReader.readAll(
+                                platform.bootstrapServers(),
+                                platform.schemaRegistryUrl(),
+                                Topics.CALLS,
+                                Duration.ofMillis(500),
+                                true)
+                        .stream()
+                        .anyMatch(record -> ((Call) record.value()).getCallId().equals(callId)));
+    }
+
     /** The call row the DuckDB sink wrote, as {@code id|outcome|talk|billed|version}, waiting up to a minute. */
     private static String storedCall(EmbeddedPlatform platform) {
         return await().atMost(Duration.ofSeconds(60))
