@@ -71,16 +71,7 @@ class EmbeddedPlatformIT {
             assertThat(progress).anySatisfy(line -> assertThat(line).startsWith("processor FAILED"));
             assertThat(post(first, "/webhooks/winnerlook", ANSWERED.replace("wl-platform-1", "wl-platform-2")))
                     .isEqualTo(200);
-            await().atMost(Duration.ofSeconds(60))
-                    .until(() -> TopicReader.readAll(
-                                    first.bootstrapServers(),
-                                    first.schemaRegistryUrl(),
-                                    Topics.CALLS,
-                                    Duration.ofMillis(500),
-                                    true)
-                            .stream()
-                            .anyMatch(record ->
-                                    ((Call) record.value()).getCallId().equals("wl-platform-2")));
+            awaitCall(first, "wl-platform-2");
         }
 
         try (EmbeddedPlatform second = EmbeddedPlatform.start(settings, line -> {})) {
@@ -114,29 +105,12 @@ class EmbeddedPlatformIT {
             platform.restartRegistry();
 
             awaitCall(platform, "wl-outage");
-            assertThat(TopicReader.readAll(
-                                    platform.bootstrapServers(),
-                                    platform.schemaRegistryUrl(),
-                                    Topics.DEAD_LETTERS,
-                                    Duration.ofSeconds(1),
-                                    false)
-                            .stream()
-                            .map(record -> (io.callstream.schema.DeadLetter) record.value())
-                            .filter(letter -> "processor".equals(letter.getComponent())))
-                    .isEmpty();
+            assertThat(PlatformTopics.deadLetters(platform, "processor")).isEmpty();
         }
     }
 
     private static void awaitCall(EmbeddedPlatform platform, String callId) {
-        await().atMost(Duration.ofSeconds(150))
-                .until(() -> TopicReader.readAll(
-                                platform.bootstrapServers(),
-                                platform.schemaRegistryUrl(),
-                                Topics.CALLS,
-                                Duration.ofMillis(500),
-                                true)
-                        .stream()
-                        .anyMatch(record -> ((Call) record.value()).getCallId().equals(callId)));
+        PlatformTopics.awaitCall(platform, callId, Duration.ofSeconds(150));
     }
 
     /** The call row the DuckDB sink wrote, as {@code id|outcome|talk|billed|version}, waiting up to a minute. */

@@ -5,10 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.callstream.platform.EmbeddedPlatform;
 import io.callstream.platform.EmbeddedPlatform.Settings;
-import io.callstream.schema.Call;
-import io.callstream.schema.DeadLetter;
-import io.callstream.schema.Topics;
-import io.callstream.testkit.TopicReader;
+import io.callstream.platform.PlatformTopics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -98,25 +95,9 @@ class IngestFuzzIT {
                                             body.getBytes(java.nio.charset.StandardCharsets.UTF_8))))
                             .values())
                     .containsExactly(200);
-            await().atMost(Duration.ofSeconds(60))
-                    .until(() -> TopicReader.readAll(
-                                    platform.bootstrapServers(),
-                                    platform.schemaRegistryUrl(),
-                                    Topics.CALLS,
-                                    Duration.ofMillis(500),
-                                    true)
-                            .stream()
-                            .anyMatch(record ->
-                                    ((Call) record.value()).getCallId().equals(callId)));
-            long processorLetters = TopicReader.readAll(
-                            platform.bootstrapServers(),
-                            platform.schemaRegistryUrl(),
-                            Topics.DEAD_LETTERS,
-                            Duration.ofSeconds(1),
-                            false)
-                    .stream()
-                    .filter(record -> "processor".equals(((DeadLetter) record.value()).getComponent()))
-                    .count();
+            PlatformTopics.awaitCall(platform, callId, Duration.ofSeconds(60));
+            long processorLetters =
+                    PlatformTopics.deadLetters(platform, "processor").size();
             System.out.println("Fuzz: the processor dead-lettered " + processorLetters
                     + " accepted events and processed the normal call after them");
             assertThat(HttpClient.newHttpClient()
@@ -176,15 +157,8 @@ class IngestFuzzIT {
     /** The ingest service's dead letters: how many of each original body. */
     private static Map<ByteBuffer, Integer> ingestDeadLetters(EmbeddedPlatform platform) {
         Map<ByteBuffer, Integer> kept = new HashMap<>();
-        TopicReader.readAll(
-                        platform.bootstrapServers(),
-                        platform.schemaRegistryUrl(),
-                        Topics.DEAD_LETTERS,
-                        Duration.ofSeconds(1),
-                        false)
-                .stream()
-                .map(record -> (DeadLetter) record.value())
-                .filter(letter -> "ingest-service".equals(letter.getComponent()) && letter.getOriginalBytes() != null)
+        PlatformTopics.deadLetters(platform, "ingest-service").stream()
+                .filter(letter -> letter.getOriginalBytes() != null)
                 .forEach(letter -> kept.merge(letter.getOriginalBytes(), 1, Integer::sum));
         return kept;
     }
