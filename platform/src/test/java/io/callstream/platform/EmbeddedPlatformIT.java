@@ -10,7 +10,6 @@ import io.callstream.registry.client.RestSchemaRegistryClient;
 import io.callstream.schema.Call;
 import io.callstream.schema.CallOutcome;
 import io.callstream.schema.Topics;
-import io.callstream.testkit.TopicReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -134,17 +133,7 @@ class EmbeddedPlatformIT {
     /** The first call on {@code calls}, read committed, waiting up to a minute for it. */
     private static Call firstCall(EmbeddedPlatform platform) {
         return await().atMost(Duration.ofSeconds(60))
-                .until(
-                        () -> TopicReader.readAll(
-                                        platform.bootstrapServers(),
-                                        platform.schemaRegistryUrl(),
-                                        Topics.CALLS,
-                                        Duration.ofMillis(500),
-                                        true)
-                                .stream()
-                                .map(record -> (Call) record.value())
-                                .findFirst(),
-                        java.util.Optional::isPresent)
+                .until(() -> PlatformTopics.calls(platform).stream().findFirst(), java.util.Optional::isPresent)
                 .orElseThrow();
     }
 

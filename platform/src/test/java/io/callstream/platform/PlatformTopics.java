@@ -14,17 +14,24 @@ public final class PlatformTopics {
 
     private PlatformTopics() {}
 
+    /** The call versions on {@code calls} so far, read committed, in partition order. */
+    public static List<Call> calls(EmbeddedPlatform platform) {
+        return TopicReader.readAll(
+                        platform.bootstrapServers(),
+                        platform.schemaRegistryUrl(),
+                        Topics.CALLS,
+                        Duration.ofMillis(500),
+                        true)
+                .stream()
+                .map(record -> (Call) record.value())
+                .toList();
+    }
+
     /** Waits until a version of the call is on {@code calls} (read committed). */
     public static void awaitCall(EmbeddedPlatform platform, String callId, Duration atMost) {
         await().atMost(atMost)
-                .until(() -> TopicReader.readAll(
-                                platform.bootstrapServers(),
-                                platform.schemaRegistryUrl(),
-                                Topics.CALLS,
-                                Duration.ofMillis(500),
-                                true)
-                        .stream()
-                        .anyMatch(record -> ((Call) record.value()).getCallId().equals(callId)));
+                .until(() -> calls(platform).stream()
+                        .anyMatch(call -> call.getCallId().equals(callId)));
     }
 
     /** The dead letters one component ({@code ingest-service}, {@code processor}) wrote so far. */
