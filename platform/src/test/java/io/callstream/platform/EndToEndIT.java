@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.callstream.connect.duckdb.DuckDbDatabases;
 import io.callstream.platform.EmbeddedPlatform.Settings;
 import io.callstream.platform.simulate.TrafficSimulator;
+import io.callstream.schema.DifferenceClass;
 import io.callstream.schema.FailureCategory;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -45,8 +46,13 @@ class EndToEndIT {
             await().atMost(Duration.ofMinutes(2))
                     .pollInterval(Duration.ofSeconds(1))
                     .ignoreExceptions()
-                    .untilAsserted(() -> assertThat(count(platform, "SELECT count(*) FROM calls"))
-                            .isEqualTo(expected.calls()));
+                    .untilAsserted(() -> {
+                        assertThat(count(platform, "SELECT count(*) FROM calls"))
+                                .isEqualTo(expected.calls());
+                        // (a vendor's correction is a second version, which may land a moment later)
+                        assertThat(count(platform, "SELECT count(*) FROM calls WHERE version > 1"))
+                                .isEqualTo(expected.corrections());
+                    });
 
             assertThat(count(platform, "SELECT count(DISTINCT vendor || ':' || call_id) FROM calls"))
                     .isEqualTo(expected.calls());
@@ -54,8 +60,15 @@ class EndToEndIT {
             assertThat(sums(platform, "billed_seconds")).isEqualTo(expected.billedSecondsByVendor());
             assertThat(sums(platform, "talk_seconds")).isEqualTo(expected.talkSecondsByVendor());
             assertThat(count(platform, "SELECT count(*) FROM calls WHERE version > 1"))
-                    .as("retries and late pushes that change nothing make no new version")
-                    .isZero();
+                    .as("only a vendor's correction makes a new version; retries and late pushes that change"
+                            + " nothing make none")
+                    .isEqualTo(expected.corrections())
+                    .isPositive();
+            assertThat(count(platform, "SELECT max(version) FROM calls")).isEqualTo(2);
+            assertThat(differences(platform))
+                    .as("the reconciliation shows exactly the differences the simulator injected")
+                    .isEqualTo(expected.differences())
+                    .isNotEmpty();
             await().atMost(Duration.ofSeconds(60))
                     .ignoreExceptions()
                     .untilAsserted(() -> assertThat(count(
@@ -153,6 +166,18 @@ class EndToEndIT {
             }
         }
         return categories;
+    }
+
+    private static Map<String, DifferenceClass> differences(EmbeddedPlatform platform) throws Exception {
+        Map<String, DifferenceClass> differences = new TreeMap<>();
+        try (Connection connection = DuckDbDatabases.connect(platform.duckDbUrl());
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT call_id, difference_class FROM billing_differences")) {
+            while (rows.next()) {
+                differences.put(rows.getString(1), DifferenceClass.valueOf(rows.getString(2)));
+            }
+        }
+        return differences;
     }
 
     private static Map<String, Long> sums(EmbeddedPlatform platform, String column) throws Exception {

@@ -72,6 +72,7 @@ public final class CallProcessor implements AutoCloseable {
                 settings.maxEventsPerCall(),
                 Duration.ofSeconds(10),
                 settings.alerts(),
+                settings.reconciliation(),
                 metrics);
         KafkaStreams streams = new KafkaStreams(CallTopology.build(topology), streamsConfig(settings));
         metrics.bind(streams);

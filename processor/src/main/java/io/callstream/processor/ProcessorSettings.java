@@ -1,6 +1,7 @@
 package io.callstream.processor;
 
 import io.callstream.processor.domain.AlertPolicy;
+import io.callstream.processor.domain.Reconciliation;
 import io.callstream.processor.topology.TopologySettings;
 import io.callstream.schema.FailureCategory;
 import java.nio.file.Path;
@@ -37,6 +38,9 @@ import java.util.stream.Collectors;
  *     ALERT_COOLDOWN_MINUTES} (10), {@code ALERT_CATEGORIES} (comma-separated failure categories
  *     counted as failures; default: all but NONE and the user-side CANCELLED, NO_ANSWER, BUSY,
  *     REJECTED)
+ * @param reconciliation how our figures are compared with the vendor's: {@code
+ *     RECONCILE_TOLERANCE_SECONDS} (0) for talk, leg and billed seconds, {@code
+ *     RECONCILE_TOLERANCE_AMOUNT} (0) for amounts
  */
 public record ProcessorSettings(
         String bootstrapServers,
@@ -53,7 +57,8 @@ public record ProcessorSettings(
         Duration retainFor,
         Duration lateHorizon,
         int maxEventsPerCall,
-        AlertPolicy alerts) {
+        AlertPolicy alerts,
+        Reconciliation reconciliation) {
 
     public static ProcessorSettings fromEnvironment(Map<String, String> env) {
         return new ProcessorSettings(
@@ -72,7 +77,10 @@ public record ProcessorSettings(
                 Duration.ofSeconds(Long.parseLong(
                         get(env, "LATE_HORIZON_SECONDS", "" + TopologySettings.LATE_HORIZON.toSeconds()))),
                 Integer.parseInt(get(env, "MAX_EVENTS_PER_CALL", "" + TopologySettings.MAX_EVENTS_PER_CALL)),
-                alertPolicy(env));
+                alertPolicy(env),
+                new Reconciliation(
+                        Integer.parseInt(get(env, "RECONCILE_TOLERANCE_SECONDS", "0")),
+                        new java.math.BigDecimal(get(env, "RECONCILE_TOLERANCE_AMOUNT", "0"))));
     }
 
     private static AlertPolicy alertPolicy(Map<String, String> env) {

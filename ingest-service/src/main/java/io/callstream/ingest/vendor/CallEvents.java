@@ -34,6 +34,7 @@ public final class CallEvents {
                 .setEventType(type)
                 .setEventTime(eventTime)
                 .setEnvelopeId(request.envelopeId())
+                .setReceivedAt(request.receivedAt())
                 .setAttributes(new TreeMap<>());
     }
 

@@ -1,18 +1,26 @@
 package io.callstream.platform.simulate;
 
 import io.callstream.platform.simulate.SimulatedCall.Push;
+import io.callstream.schema.DifferenceClass;
 import io.callstream.schema.FailureCategory;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 /**
  * Realistic calls of the four vendors in their native formats (the same shapes as the ingest
- * service's fixtures), with the outcome callstream must compute, from the vendors' code tables:
- * answered calls with realistic talk times, failures of every mapped state on the calling or the
- * called leg, and, for a vendor under an injected spike, network-side failures.
+ * service's fixtures), with the outcome callstream must compute: answered calls with realistic talk
+ * times, failures of every mapped state on the calling or the called leg, and, for a vendor under an
+ * injected spike, network-side failures; plus the cases vendors really send (failures with times,
+ * optional fields left out, corrections, legs released at different times, who hung up) and a few
+ * vendor figures that differ from ours on purpose, each with the reconciliation class it must get.
+ *
+ * <p>The expectations come from the small tables below, written from the vendor documents
+ * (VENDORS.md), and from the simulator's own arithmetic; never from the processor's code tables or
+ * joiner, so a wrong row there fails the end-to-end test.
  */
 final class CallFactory {
 
@@ -93,51 +101,111 @@ final class CallFactory {
         };
     }
 
+    /**
+     * winnerlook: the billing duration and each leg's talk are stated. Variants: an answered push
+     * without {@code endTime} (optional, seed 003), a billing duration a minute longer than the
+     * tariff gives, and a push without any duration.
+     */
     private SimulatedCall winnerlook(String callId, Instant start, boolean fails, boolean spike, int talk) {
-        String json = """
-                {"accountId":"%s","bindId":"bind-1","callId":"%s","displayNumber":"17100000000",\
-                "callerNumber":"13800000001","calleeNumber":"13900000002","startCallTime":"%s",\
-                "callerAnsweredTime":"%s","calleeAnsweredTime":"%s","endTime":"%s","callerState":"%s",\
-                "calleeState":"%s","duration":%d}""";
         if (!fails) {
             Instant bridge = start.plusSeconds(9);
             Instant end = bridge.plusSeconds(talk);
+            int variant = random.nextInt(100);
+            boolean noEnd = variant >= 96;
+            Integer duration = variant < 2 ? SimulatedCall.billed(talk) + 60 : SimulatedCall.billed(talk);
+            boolean noFigures = variant >= 2 && variant < 4;
+            DifferenceClass difference = variant < 2
+                    ? DifferenceClass.INCREMENT_ROUNDING
+                    : noFigures
+                            ? DifferenceClass.VENDOR_FIGURE_MISSING
+                            // leg A's stated talk cannot be checked without its end
+                            : noEnd ? DifferenceClass.ONE_LEG_MISSING : DifferenceClass.AGREES;
+            String body = json(
+                    "accountId",
+                    TENANT,
+                    "bindId",
+                    "bind-1",
+                    "callId",
+                    callId,
+                    "displayNumber",
+                    "17100000000",
+                    "callerNumber",
+                    "13800000001",
+                    "calleeNumber",
+                    "13900000002",
+                    "startCallTime",
+                    time(start),
+                    "callerAnsweredTime",
+                    time(start.plusSeconds(1)),
+                    "calleeAnsweredTime",
+                    time(bridge),
+                    "endTime",
+                    noEnd ? null : time(end),
+                    "callerState",
+                    "10",
+                    "calleeState",
+                    "0",
+                    "duration",
+                    noFigures ? null : duration,
+                    "callerDuration",
+                    noFigures ? null : talk + 8,
+                    "calleeDuration",
+                    noFigures ? null : talk);
             return call(
                     "winnerlook",
                     callId,
                     FailureCategory.NONE,
                     talk,
-                    push(
-                            "/webhooks/winnerlook",
-                            "application/json",
-                            json.formatted(
-                                    TENANT,
-                                    callId,
-                                    time(start),
-                                    time(start.plusSeconds(1)),
-                                    time(bridge),
-                                    time(end),
-                                    "10",
-                                    "0",
-                                    SimulatedCall.billed(talk))));
+                    difference,
+                    push("/webhooks/winnerlook", "application/json", body));
         }
         Object[] failure = spike ? new Object[] {"5", FailureCategory.UNREACHABLE} : pick(WINNERLOOK_FAILURES);
         Instant end = start.plusSeconds(20);
+        // the calling party never answered (the called party was never dialled), or it answered and
+        // the called party did not
         boolean callingLeg = !spike && random.nextBoolean();
-        String body = callingLeg
-                // the calling party never answered: the called party was never dialled
-                ? json.formatted(TENANT, callId, time(start), "", "", time(end), failure[0], failure[0], 0)
-                // the calling party answered, the called party did not
-                : json.formatted(
-                        TENANT, callId, time(start), time(start.plusSeconds(1)), "", time(end), "0", failure[0], 0);
+        String body = json(
+                "accountId",
+                TENANT,
+                "bindId",
+                "bind-1",
+                "callId",
+                callId,
+                "displayNumber",
+                "17100000000",
+                "callerNumber",
+                "13800000001",
+                "calleeNumber",
+                "13900000002",
+                "startCallTime",
+                time(start),
+                "callerAnsweredTime",
+                callingLeg ? "" : time(start.plusSeconds(1)),
+                "calleeAnsweredTime",
+                "",
+                "endTime",
+                time(end),
+                "callerState",
+                callingLeg ? failure[0] : "0",
+                "calleeState",
+                failure[0],
+                "duration",
+                0);
         return call(
                 "winnerlook",
                 callId,
                 (FailureCategory) failure[1],
                 0,
+                DifferenceClass.AGREES,
                 push("/webhooks/winnerlook", "application/json", body));
     }
 
+    /**
+     * UCPaaS: {@code length} is the talk (VENDORS.md 9). Failures carry no times, a start equal to
+     * the stop, or a start before the stop (the ringing), always with length 0; variants of answered
+     * calls: no {@code stoptime} (the end is the start plus the length), {@code reason} 2 (media
+     * timeout) after talking, and a length an hour longer than the times say.
+     */
     private SimulatedCall ucpaas(String callId, Instant start, boolean fails, boolean spike, int talk) {
         String xml = """
                 <?xml version="1.0" encoding="UTF-8"?><request><event>callhangup</event><callid>%s</callid>\
@@ -148,47 +216,85 @@ final class CallFactory {
                 <request><event>callestablish</event><callid>%s</callid><accountid>%s</accountid>\
                 <caller>18612345678</caller><called>13512345678</called></request>""".formatted(callId, TENANT);
         if (!fails) {
+            int variant = random.nextInt(100);
+            String stop = variant >= 2 && variant < 6 ? "" : time(start.plusSeconds(talk));
+            String reason = variant >= 6 && variant < 10 ? "2" : "0";
+            int length = variant < 2 ? talk + 3600 : talk;
             return call(
                     "ucpaas",
                     callId,
                     FailureCategory.NONE,
                     talk,
+                    variant < 2 ? DifferenceClass.TIMEZONE_SHIFT : DifferenceClass.AGREES,
                     push("/webhooks/ucpaas", "text/xml;charset=utf-8", establish),
                     push(
                             "/webhooks/ucpaas",
                             "text/xml;charset=utf-8",
-                            xml.formatted(callId, TENANT, time(start), time(start.plusSeconds(talk)), talk, "0")));
+                            xml.formatted(callId, TENANT, time(start), stop, length, reason)));
         }
         Object[] failure = spike ? new Object[] {"2", FailureCategory.NETWORK_ERROR} : pick(UCPAAS_FAILURES);
+        String[] times = switch (random.nextInt(3)) {
+            case 0 -> new String[] {"", ""};
+            case 1 -> new String[] {time(start), time(start)};
+            default -> new String[] {time(start), time(start.plusSeconds(20))};
+        };
         return call(
                 "ucpaas",
                 callId,
                 (FailureCategory) failure[1],
                 0,
+                DifferenceClass.AGREES,
                 push(
                         "/webhooks/ucpaas",
                         "text/xml;charset=utf-8",
-                        xml.formatted(callId, TENANT, "", "", 0, failure[0])));
+                        xml.formatted(callId, TENANT, times[0], times[1], 0, failure[0])));
     }
 
+    /**
+     * yunhuni: epoch milliseconds, {@code duration} the bridged talk. The end carries a sub-second
+     * part (whole seconds count by truncation, so it never adds a second); variants: no {@code
+     * end_time} (the stated duration is the talk), a duration counted from party 1's answer, and
+     * party 1 hanging up while party 2 rings ({@code hangup_by} 1, a cancel).
+     */
     private SimulatedCall yunhuni(String callId, Instant start, boolean fails, boolean spike, int talk) {
-        String json = """
-                {"action":"event_notify","event":"duo_callback.end","id":"%s","subaccount_id":"sub-1",\
-                "begin_time":%d,"answer_time1":%s,"answer_time2":%s,"end_time":%d,"hangup_by":%d,\
-                "reason":%s,"error":%s,"user_data":"sim"}""";
-        long begin = start.toEpochMilli();
+        long begin = start.toEpochMilli() / 1000 * 1000;
         if (!fails) {
             long bridge = begin + 15_000;
+            int variant = random.nextInt(100);
+            boolean noEnd = variant >= 97;
+            int duration = variant < 2 ? talk + 9 : talk;
             return call(
                     "yunhuni",
                     callId,
                     FailureCategory.NONE,
                     talk,
+                    variant < 2 ? DifferenceClass.ANSWER_TIME : DifferenceClass.AGREES,
                     push(
                             "/webhooks/yunhuni",
                             "application/json",
-                            json.formatted(
-                                    callId, begin, begin + 6_000, bridge, bridge + talk * 1000L, 2, "null", "null")));
+                            yunhuniBody(
+                                    callId,
+                                    begin,
+                                    begin + 6_000,
+                                    bridge,
+                                    noEnd ? null : bridge + talk * 1000L + random.nextInt(1000),
+                                    random.nextBoolean() ? 1 : 2,
+                                    null,
+                                    null,
+                                    duration)));
+        }
+        if (!spike && random.nextInt(4) == 0) {
+            // party 1 answered, party 2 rang, party 1 gave up: a cancel, not a network fault
+            return call(
+                    "yunhuni",
+                    callId,
+                    FailureCategory.CANCELLED,
+                    0,
+                    DifferenceClass.AGREES,
+                    push(
+                            "/webhooks/yunhuni",
+                            "application/json",
+                            yunhuniBody(callId, begin, begin + 6_000, null, begin + 30_000, 1, null, null, 0)));
         }
         Object[] failure = spike ? new Object[] {"无法接通", FailureCategory.UNREACHABLE} : pick(YUNHUNI_FAILURES);
         return call(
@@ -196,41 +302,74 @@ final class CallFactory {
                 callId,
                 (FailureCategory) failure[1],
                 0,
+                // only party 1's leg, and nothing the vendor states to compare
+                DifferenceClass.NOT_COMPARED,
                 push(
                         "/webhooks/yunhuni",
                         "application/json",
-                        json.formatted(
-                                callId,
-                                begin,
-                                "null",
-                                "null",
-                                begin + 30_000,
-                                0,
-                                "\"failed\"",
-                                "\"" + failure[0] + "\"")));
+                        yunhuniBody(callId, begin, null, null, begin + 30_000, 0, "failed", failure[0], null)));
     }
 
-    /** YTX callback: leg-state pushes, then the record (its stateDesc text names a failure's reason). */
+    private static String yunhuniBody(
+            String callId,
+            long begin,
+            Long answer1,
+            Long answer2,
+            Long end,
+            int hangupBy,
+            String reason,
+            Object error,
+            Integer duration) {
+        return json(
+                "action", "event_notify",
+                "event", "duo_callback.end",
+                "id", callId,
+                "subaccount_id", "sub-1",
+                "begin_time", begin,
+                "answer_time1", answer1,
+                "answer_time2", answer2,
+                "end_time", end,
+                "hangup_by", hangupBy,
+                "reason", reason,
+                "error", error,
+                "duration", duration,
+                "user_data", "sim");
+    }
+
+    /**
+     * YTX callback: leg-state pushes, then the record (its stateDesc text names a failure's reason;
+     * {@code duration} is leg A's time, B's ringing included, VENDORS.md 9). Variants: leg A released
+     * two seconds after B hung up (talk ends at the first hang-up), a record corrected by a second
+     * one with shorter times, and a leg-A duration seven seconds off.
+     */
     private SimulatedCall ytx(String callId, Instant start, boolean fails, int talk) {
         Instant bridge = start.plusSeconds(10);
         Instant end = bridge.plusSeconds(talk);
+        String cdr = """
+                {"cdr":[{"requestid":"%s","fid":4,"caller":"18610559223","called":"01053189990",\
+                "callerstime":"%s","calleretime":"%s","calledstime":"%s","calledetime":"%s",\
+                "duration":%d,"stateDesc":"%s"}]}""";
         if (fails) {
             Object[] failure = pick(YTX_FAILURES);
             Instant hangup = start.plusSeconds(25);
             boolean callingLeg = random.nextBoolean();
-            String record = """
-                    {"cdr":[{"requestid":"%s","fid":4,"caller":"18610559223","called":"01053189990",\
-                    "callerstime":"%s","calleretime":"%s","calledstime":"","calledetime":"%s",\
-                    "duration":0,"stateDesc":"%s"}]}""".formatted(
-                    callId, callingLeg ? "" : time(start), callingLeg ? "" : time(hangup), time(hangup), failure[0]);
+            String record = cdr.formatted(
+                    callId,
+                    callingLeg ? "" : time(start),
+                    callingLeg ? "" : time(hangup),
+                    "",
+                    time(hangup),
+                    callingLeg ? 0 : 25,
+                    failure[0]);
             Push recordPush = push("/webhooks/ytx?Call", "application/json", record);
             return callingLeg
-                    ? call("ytx", callId, (FailureCategory) failure[1], 0, recordPush)
+                    ? call("ytx", callId, (FailureCategory) failure[1], 0, DifferenceClass.AGREES, recordPush)
                     : call(
                             "ytx",
                             callId,
                             (FailureCategory) failure[1],
                             0,
+                            DifferenceClass.AGREES,
                             push("/webhooks/ytx?CallState", "application/json", """
                                     {"requestid":"%s","dsc":"18610559223","state":"answer","stateDesc":"接听",\
                                     "timestamp":"%s"}""".formatted(callId, time(start))),
@@ -238,15 +377,10 @@ final class CallFactory {
         }
         String state = """
                 {"requestid":"%s","dsc":"%s","state":"answer","stateDesc":"接听","timestamp":"%s"}""";
-        String cdr = """
-                {"cdr":[{"requestid":"%s","fid":4,"caller":"18610559223","called":"01053189990",\
-                "callerstime":"%s","calleretime":"%s","calledstime":"%s","calledetime":"%s",\
-                "duration":%d,"stateDesc":"应答|正常"}]}""";
-        return call(
-                "ytx",
-                callId,
-                FailureCategory.NONE,
-                talk,
+        int variant = random.nextInt(100);
+        Instant callerEnd = variant >= 85 ? end.plusSeconds(2) : end;
+        int legA = (int) (callerEnd.getEpochSecond() - start.getEpochSecond()) + (variant < 2 ? 7 : 0);
+        List<Push> pushes = new ArrayList<>(List.of(
                 push(
                         "/webhooks/ytx?CallState",
                         "application/json",
@@ -254,11 +388,54 @@ final class CallFactory {
                 push(
                         "/webhooks/ytx?CallState",
                         "application/json",
-                        state.formatted(callId, "01053189990", time(bridge))),
-                push(
-                        "/webhooks/ytx?Call",
-                        "application/json",
-                        cdr.formatted(callId, time(start), time(end), time(bridge), time(end), talk)));
+                        state.formatted(callId, "01053189990", time(bridge)))));
+        if (variant >= 2 && variant < 6) {
+            // a first record thirty seconds too long, then the vendor's correction
+            pushes.add(push(
+                    "/webhooks/ytx?Call",
+                    "application/json",
+                    cdr.formatted(
+                            callId,
+                            time(start),
+                            time(callerEnd.plusSeconds(30)),
+                            time(bridge),
+                            time(end.plusSeconds(30)),
+                            legA + 30,
+                            "应答|正常")));
+        }
+        pushes.add(push(
+                "/webhooks/ytx?Call",
+                "application/json",
+                cdr.formatted(callId, time(start), time(callerEnd), time(bridge), time(end), legA, "应答|正常")));
+        return new SimulatedCall(
+                "ytx",
+                callId,
+                pushes,
+                FailureCategory.NONE,
+                talk,
+                SimulatedCall.billed(talk),
+                variant < 2 ? DifferenceClass.OTHER : DifferenceClass.AGREES,
+                pushes.size() - 2);
+    }
+
+    /**
+     * A JSON object of these keys and values, in order: a null value leaves its key out, a number is
+     * written as a number, anything else as a string.
+     */
+    private static String json(Object... keysAndValues) {
+        StringBuilder out = new StringBuilder("{");
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            Object value = keysAndValues[i + 1];
+            if (value == null) {
+                continue;
+            }
+            if (out.length() > 1) {
+                out.append(',');
+            }
+            out.append('"').append(keysAndValues[i]).append("\":");
+            out.append(value instanceof Number ? value.toString() : "\"" + value + "\"");
+        }
+        return out.append('}').toString();
     }
 
     /** A body no vendor sends: cut in the middle. */
@@ -306,8 +483,14 @@ final class CallFactory {
             FailureCategory.CANCELLED, FailureCategory.NO_ANSWER, FailureCategory.BUSY, FailureCategory.REJECTED);
 
     private static SimulatedCall call(
-            String vendor, String callId, FailureCategory category, int talk, Push... pushes) {
-        return new SimulatedCall(vendor, callId, List.of(pushes), category, talk, SimulatedCall.billed(talk));
+            String vendor,
+            String callId,
+            FailureCategory category,
+            int talk,
+            DifferenceClass difference,
+            Push... pushes) {
+        return new SimulatedCall(
+                vendor, callId, List.of(pushes), category, talk, SimulatedCall.billed(talk), difference, 1);
     }
 
     private static Push push(String path, String contentType, String body) {

@@ -1,6 +1,7 @@
 package io.callstream.platform.simulate;
 
 import io.callstream.platform.simulate.SimulatedCall.Push;
+import io.callstream.schema.DifferenceClass;
 import io.callstream.schema.FailureCategory;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -54,12 +55,19 @@ public final class TrafficSimulator {
         }
     }
 
-    /** What callstream must hold after the run: one row per call, these categories and billed seconds. */
+    /**
+     * What callstream must hold after the run: one row per call, these categories and billed
+     * seconds, and exactly these calls (by call id) differing from the vendor's figures, with these
+     * reconciliation classes; {@code corrections} calls whose vendor corrected its record (each
+     * with a second version).
+     */
     public record Expected(
             long calls,
             Map<String, Map<FailureCategory, Long>> categoriesByVendor,
             Map<String, Long> billedSecondsByVendor,
-            Map<String, Long> talkSecondsByVendor) {}
+            Map<String, Long> talkSecondsByVendor,
+            Map<String, DifferenceClass> differences,
+            long corrections) {}
 
     /** What the run sent and how the ingest service answered. */
     public record Summary(
@@ -89,6 +97,11 @@ public final class TrafficSimulator {
                                     .sum(),
                             expected.billedSecondsByVendor().getOrDefault(vendor, 0L),
                             categories)));
+            Map<DifferenceClass, Long> classes = new TreeMap<>();
+            expected.differences().values().forEach(difference -> classes.merge(difference, 1L, Long::sum));
+            out.append(String.format(
+                    "  vendor figures differing on purpose: %,d calls %s%n",
+                    expected.differences().size(), classes));
             return out.toString();
         }
     }
@@ -123,6 +136,8 @@ public final class TrafficSimulator {
         Map<String, Map<FailureCategory, Long>> categories = new TreeMap<>();
         Map<String, Long> billed = new TreeMap<>();
         Map<String, Long> talk = new TreeMap<>();
+        Map<String, DifferenceClass> differences = new TreeMap<>();
+        long corrections = 0;
         Instant begin = Instant.now();
         long intervalNanos = Math.round(1e9 / options.callsPerSecond());
         Progress progress = new Progress(out, total);
@@ -142,6 +157,10 @@ public final class TrafficSimulator {
                         .merge(call.category(), 1L, Long::sum);
                 billed.merge(vendor, (long) call.billedSeconds(), Long::sum);
                 talk.merge(vendor, (long) call.talkSeconds(), Long::sum);
+                if (call.difference() != DifferenceClass.AGREES && call.difference() != DifferenceClass.NOT_COMPARED) {
+                    differences.put(call.callId(), call.difference());
+                }
+                corrections += call.versions() - 1;
                 List<Push> pushes = new ArrayList<>(call.pushes());
                 Push last = pushes.getLast();
                 if (factory.chance(0.05)) {
@@ -182,7 +201,7 @@ public final class TrafficSimulator {
             progress.update(total, counters);
             progress.done();
         }
-        Expected expected = new Expected(total, categories, billed, talk);
+        Expected expected = new Expected(total, categories, billed, talk, differences, corrections);
         return new Summary(
                 expected,
                 counters.pushes.get(),

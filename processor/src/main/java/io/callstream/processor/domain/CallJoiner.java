@@ -36,10 +36,17 @@ public final class CallJoiner {
 
     private final CodeTable codes;
     private final TariffTable tariffs;
+    private final Reconciliation reconciliation;
 
+    /** With exact reconciliation (no tolerance). */
     public CallJoiner(CodeTable codes, TariffTable tariffs) {
+        this(codes, tariffs, Reconciliation.EXACT);
+    }
+
+    public CallJoiner(CodeTable codes, TariffTable tariffs, Reconciliation reconciliation) {
         this.codes = codes;
         this.tariffs = tariffs;
+        this.reconciliation = reconciliation;
     }
 
     /** Whether the vendor has stated how the call ended (a call record arrived). */
@@ -91,7 +98,7 @@ public final class CallJoiner {
         }
         CallEvent anchor = ordered.stream()
                 .filter(event -> event.getEventType() == CallEventType.CALL_RECORD)
-                .reduce((earlier, later) -> later)
+                .min(LegView.RECORDS_FIRST_TO_LAST)
                 .orElse(ordered.getFirst());
         String vendor = anchor.getVendor();
         Map<Leg, LegView> legs = legs(ordered);
@@ -110,13 +117,40 @@ public final class CallJoiner {
                 .filter(Objects::nonNull)
                 .max(Comparator.naturalOrder())
                 .orElse(null);
-        int talk = LegView.seconds(Optional.ofNullable(bridge), firstHangUp(legA, legB), cap);
-        CallOutcome outcome = outcome(isTerminal(ordered), expired, bridge);
-        Billing billing = bill(
-                tariff, talk, Stream.of(legA, legB).filter(Objects::nonNull).toList());
-        Optional<Integer> vendorBilled = first(ordered, CallEvent::getVendorBilledSeconds);
+        boolean terminal = isTerminal(ordered);
+        CallOutcome outcome = outcome(terminal, expired, bridge);
+        // the vendor's own figures: a leg's stated duration; leg B's is the bridged talk (the called
+        // party answers last in a two-way callback), so it is the vendor's talk
+        Optional<Integer> vendorLegA = stated(legs, Leg.A);
+        Optional<Integer> vendorLegB = stated(legs, Leg.B);
+        Optional<Instant> hangUp = firstHangUp(legA, legB);
+        int uncapped = LegView.seconds(Optional.ofNullable(bridge), hangUp, Optional.empty());
+        int talk = LegView.seconds(Optional.ofNullable(bridge), hangUp, cap);
+        List<CallLeg> joinedLegs =
+                Stream.of(legA, legB).filter(Objects::nonNull).toList();
+        Optional<Integer> vendorBilledStated = first(ordered, CallEvent::getVendorBilledSeconds);
+        Billing billing;
+        if (bridge != null && hangUp.isEmpty()) {
+            // answered, and no end anywhere: never "until now"; billed from what the vendor stated
+            int stated = vendorLegB.filter(seconds -> seconds > 0).orElse(0);
+            uncapped = stated;
+            talk = cap.map(max -> Math.min(max, stated)).orElse(stated);
+            billing = vendorLegB.isEmpty() && vendorBilledStated.isPresent()
+                    ? new Billing(vendorBilledStated.get(), tariff.amount(vendorBilledStated.get()))
+                    : bill(tariff, talk, joinedLegs);
+        } else {
+            billing = bill(tariff, talk, joinedLegs);
+        }
+        Optional<Integer> vendorBilledDerived = vendorBilledStated.isEmpty() && tariff.mode() == BillingMode.BRIDGED
+                ? vendorLegB.filter(seconds -> seconds >= 0).map(tariff::billedSeconds)
+                : Optional.empty();
+        Optional<Integer> vendorBilled = vendorBilledStated.or(() -> vendorBilledDerived);
+        BigDecimal vendorAmount = first(ordered, CallEvent::getVendorAmount).orElse(null);
+        List<io.callstream.schema.QualityFlag> flags =
+                QualityChecks.of(ordered, joinedLegs, uncapped, cap.orElse(null), terminal, finalisedAt);
+        int talkSeconds = talk;
 
-        return Call.newBuilder()
+        Call call = Call.newBuilder()
                 .setVendor(vendor)
                 .setTenantId(anchor.getTenantId())
                 .setCallId(anchor.getCallId())
@@ -129,7 +163,7 @@ public final class CallJoiner {
                 .setStartTime(startTime(ordered, legA, legB))
                 .setBridgeTime(bridge)
                 .setEndTime(end)
-                .setTalkSeconds(talk)
+                .setTalkSeconds(talkSeconds)
                 .setBilledSeconds(billing.seconds())
                 .setAmount(billing.amount())
                 .setCurrency(billing.amount() == null ? null : tariff.currency())
@@ -137,12 +171,29 @@ public final class CallJoiner {
                 .setVendorBilledSeconds(vendorBilled.orElse(null))
                 .setBillingDifferenceSeconds(
                         vendorBilled.map(theirs -> billing.seconds() - theirs).orElse(null))
-                .setVendorAmount(first(ordered, CallEvent::getVendorAmount).orElse(null))
+                .setVendorAmount(vendorAmount)
+                .setVendorTalkSeconds(vendorLegB.orElse(null))
+                .setVendorLegASeconds(vendorLegA.orElse(null))
+                .setVendorLegBSeconds(vendorLegB.orElse(null))
+                .setVendorBilledDerived(vendorBilledDerived.isPresent())
+                .setTalkDifferenceSeconds(
+                        vendorLegB.map(theirs -> talkSeconds - theirs).orElse(null))
+                .setAmountDifference(
+                        billing.amount() != null && vendorAmount != null
+                                ? billing.amount().subtract(vendorAmount)
+                                : null)
+                .setQualityFlags(flags)
                 .setMaxDurationSeconds(cap.orElse(null))
                 .setCustomData(first(ordered, CallEvent::getCustomData).orElse(null))
                 .setEventCount(ordered.size())
                 .setFinalisedAt(finalisedAt)
                 .build();
+        call.setDifferenceClass(reconciliation.classify(call));
+        return call;
+    }
+
+    private static Optional<Integer> stated(Map<Leg, LegView> legs, Leg leg) {
+        return legs.containsKey(leg) ? legs.get(leg).statedSeconds() : Optional.empty();
     }
 
     private static List<CallEvent> distinct(Collection<CallEvent> events) {
@@ -281,12 +332,15 @@ public final class CallJoiner {
         return new Billing(seconds, amount);
     }
 
-    /** The first value of a field: call records first, the latest (a correction) first; then progress events. */
+    /**
+     * The first value of a field: call records first, in the order they are believed ({@link
+     * LegView#RECORDS_FIRST_TO_LAST}: a correction first); then progress events.
+     */
     private static <T> Optional<T> first(List<CallEvent> events, java.util.function.Function<CallEvent, T> field) {
         return Stream.concat(
                         events.stream()
                                 .filter(e -> e.getEventType() == CallEventType.CALL_RECORD)
-                                .sorted(ORDER.reversed()),
+                                .sorted(LegView.RECORDS_FIRST_TO_LAST),
                         events.stream().filter(e -> e.getEventType() != CallEventType.CALL_RECORD))
                 .map(field)
                 .filter(Objects::nonNull)

@@ -17,8 +17,9 @@ import java.util.Set;
 
 /**
  * Per tenant, vendor and one-minute window of call start (event time): attempts, answered, ASR,
- * NER (answered plus user-side failures), ACD, post-dial delay, talk and billed seconds, and calls
- * per failure category. {@link #add} and {@link #subtract} take a call's whole contribution, so a
+ * NER (answered plus user-side failures), ACD, post-dial delay, talk and billed seconds, calls
+ * per failure category and calls with quality flags. ACD and post-dial delay leave out calls whose
+ * times a quality flag makes untrustworthy, so one impossible push cannot skew them. {@link #add} and {@link #subtract} take a call's whole contribution, so a
  * corrected version replaces the old one instead of counting twice.
  */
 public final class KpiWindows {
@@ -51,7 +52,8 @@ public final class KpiWindows {
     /** What a call adds to its window ({@code sign} +1) or takes from it (-1): all a window needs of it. */
     public static KpiContribution contribution(Call call, int sign) {
         boolean answered = call.getOutcome() == CallOutcome.CONNECTED;
-        long pdd = postDialDelayMillis(call);
+        boolean timingSuspect = QualityChecks.timingSuspect(call.getQualityFlags());
+        long pdd = timingSuspect ? -1 : postDialDelayMillis(call);
         return KpiContribution.newBuilder()
                 .setTenantId(call.getTenantId())
                 .setVendor(call.getVendor())
@@ -63,6 +65,8 @@ public final class KpiWindows {
                 .setTalkSeconds(call.getTalkSeconds())
                 .setBilledSeconds(call.getBilledSeconds())
                 .setPostDialDelayMillis(pdd >= 0 ? pdd : null)
+                .setFlagged(!call.getQualityFlags().isEmpty())
+                .setTimingSuspect(timingSuspect)
                 .setFinalisedAt(call.getFinalisedAt())
                 .build();
     }
@@ -131,6 +135,9 @@ public final class KpiWindows {
         long answeredCount = window.getAnswered() + (answered ? sign : 0);
         long effectiveCount = window.getNetworkEffective() + (effective ? sign : 0);
         long talk = window.getTalkSeconds() + sign * call.getTalkSeconds();
+        boolean timed = answered && !call.getTimingSuspect();
+        long acdCalls = window.getAcdCalls() + (timed ? sign : 0);
+        long acdTalk = window.getAcdTalkSeconds() + (timed ? sign * call.getTalkSeconds() : 0);
         long pddSamples = window.getPostDialDelaySamples() + (pdd != null ? sign : 0);
         long pddTotal = window.getPostDialDelayTotalMillis() + (pdd != null ? sign * pdd : 0);
         Instant emitted = sign > 0 && call.getFinalisedAt().isAfter(window.getEmittedAt())
@@ -142,7 +149,10 @@ public final class KpiWindows {
                 .setNetworkEffective(effectiveCount)
                 .setAsr(ratio(answeredCount, attempts))
                 .setNer(ratio(effectiveCount, attempts))
-                .setAcdSeconds(answeredCount > 0 ? (double) talk / answeredCount : null)
+                .setAcdSeconds(acdCalls > 0 ? (double) acdTalk / acdCalls : null)
+                .setAcdCalls(acdCalls)
+                .setAcdTalkSeconds(acdTalk)
+                .setFlaggedCalls(window.getFlaggedCalls() + (call.getFlagged() ? sign : 0))
                 .setPostDialDelaySamples(pddSamples)
                 .setPostDialDelayTotalMillis(pddTotal)
                 .setAvgPostDialDelayMillis(pddSamples > 0 ? (double) pddTotal / pddSamples : null)

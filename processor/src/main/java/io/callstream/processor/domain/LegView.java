@@ -20,13 +20,18 @@ import java.util.function.Function;
 final class LegView {
 
     /**
-     * The order in which a leg's records are believed: a record that states a time (answer or end)
-     * before one that states none (a record without times never outranks one with times), then the
-     * latest first.
+     * The order in which a leg's records are believed, the first most: a record that states a time
+     * (answer or end) before one that states none (a record without times never outranks one with
+     * times); then the one whose push arrived last, because a vendor that pushes a record again with
+     * other figures is correcting it (a shorter duration or another state included); records whose
+     * arrival is unknown (written before {@code receivedAt} existed) count as the earliest. Ties, as
+     * within one push, go to the latest event time, then the event id, so the order is total.
      */
     static final Comparator<CallEvent> RECORDS_FIRST_TO_LAST = Comparator.comparing(
                     (CallEvent event) -> event.getAnswerTime() == null && event.getEndTime() == null)
-            .thenComparing(Comparator.comparing(CallEvent::getEventTime)
+            .thenComparing(Comparator.comparing(
+                            (CallEvent event) -> event.getReceivedAt() == null ? Instant.MIN : event.getReceivedAt())
+                    .thenComparing(CallEvent::getEventTime)
                     .thenComparing(CallEvent::getEventId)
                     .reversed());
 
@@ -73,6 +78,11 @@ final class LegView {
                 .map(CallEvent::getEndTime)
                 .filter(Objects::nonNull)
                 .max(Comparator.naturalOrder()));
+    }
+
+    /** The duration the vendor states for this leg (as the most believed record states it). */
+    Optional<Integer> statedSeconds() {
+        return first(CallEvent::getLegDurationSeconds);
     }
 
     /** Talk seconds of this leg (answer to end, a started second counts), capped at {@code cap}. */

@@ -236,6 +236,8 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
         // Everything that can fail is computed before anything is forwarded: a record the join
         // fails on leaves no partial output behind.
         List<KpiContribution> change = KpiWindows.change(previous, call);
+        // (a window the contribution could not be counted in, e.g. a start at the end of time, fails here)
+        change.forEach(contribution -> KpiWindows.apply(null, contribution));
         context.forward(new Record<>(key, call, now));
         forward(change, now);
         settings.listener().callEmitted(call);

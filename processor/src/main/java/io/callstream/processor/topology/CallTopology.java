@@ -59,7 +59,7 @@ public final class CallTopology {
 
     public static Topology build(TopologySettings settings) {
         StreamsBuilder builder = new StreamsBuilder();
-        ReferenceTables reference = new ReferenceTables(() -> eventDeserializer(settings));
+        ReferenceTables reference = new ReferenceTables(() -> eventDeserializer(settings), settings.reconciliation());
         reference.addTo(builder);
         builder.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(CALL_STATE_STORE),

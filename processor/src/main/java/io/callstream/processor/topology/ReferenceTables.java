@@ -3,6 +3,7 @@ package io.callstream.processor.topology;
 import io.callstream.processor.domain.CallJoiner;
 import io.callstream.processor.domain.CodeRule;
 import io.callstream.processor.domain.CodeTable;
+import io.callstream.processor.domain.Reconciliation;
 import io.callstream.processor.domain.Tariff;
 import io.callstream.processor.domain.TariffTable;
 import io.callstream.registry.client.RegistryException;
@@ -48,10 +49,12 @@ final class ReferenceTables {
     private static final Logger log = LoggerFactory.getLogger(ReferenceTables.class);
 
     private final Supplier<Deserializer<Object>> deserializers;
+    private final Reconciliation reconciliation;
     private final AtomicLong generation = new AtomicLong();
 
-    ReferenceTables(Supplier<Deserializer<Object>> deserializers) {
+    ReferenceTables(Supplier<Deserializer<Object>> deserializers, Reconciliation reconciliation) {
         this.deserializers = deserializers;
+        this.reconciliation = reconciliation;
     }
 
     void addTo(StreamsBuilder builder) {
@@ -99,7 +102,7 @@ final class ReferenceTables {
                                     + " (./callstream reference)",
                             Topics.CODE_MAPPINGS);
                 }
-                joiner = new CallJoiner(CodeTable.of(mappings), new TariffTable(rules));
+                joiner = new CallJoiner(CodeTable.of(mappings), new TariffTable(rules), reconciliation);
                 seen = current;
                 log.info("Reference data in force: {} code mappings, {} tariffs", mappings.size(), rules.size());
             }

@@ -2,6 +2,7 @@ package io.callstream.processor.topology;
 
 import io.callstream.processor.domain.AlertPolicy;
 import io.callstream.processor.domain.CodeTable;
+import io.callstream.processor.domain.Reconciliation;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +22,7 @@ import java.util.Set;
  * @param maxEventsPerCall the distinct events kept per call; more are dead-lettered
  * @param scanInterval how often due calls are looked for
  * @param alerts when failure-rate alerts are raised and cleared
+ * @param reconciliation how calls' figures are compared with the vendor's
  * @param listener told what is emitted, for metrics
  */
 public record TopologySettings(
@@ -32,6 +34,7 @@ public record TopologySettings(
         int maxEventsPerCall,
         Duration scanInterval,
         AlertPolicy alerts,
+        Reconciliation reconciliation,
         TopologyListener listener) {
 
     public TopologySettings {
@@ -62,6 +65,7 @@ public record TopologySettings(
                 MAX_EVENTS_PER_CALL,
                 Duration.ofSeconds(10),
                 AlertPolicy.DEFAULT,
+                Reconciliation.EXACT,
                 TopologyListener.NONE);
     }
 }

@@ -180,6 +180,123 @@ class CallJoinerTest {
     }
 
     @Test
+    void shouldLetTheLaterArrivingRecordCorrectAnEarlierOneEvenWithAShorterDuration() {
+        // the vendor's first record says 180 s; the one it pushes later says 60 s: the later push is the
+        // correction, though it ends earlier and its id may sort either way
+        List<CallEvent> first = winnerlookAt(Instant.parse("2024-05-01T02:10:00Z"), "zz", 189, 180, "10");
+        List<CallEvent> correction = winnerlookAt(Instant.parse("2024-05-01T02:11:00Z"), "aa", 69, 60, "10");
+        List<CallEvent> events = new ArrayList<>(first);
+        events.addAll(correction);
+
+        Call call = joiner.join(events, false, 2, FINALISED);
+
+        assertThat(call.getTalkSeconds()).isEqualTo(60);
+        assertThat(call.getBilledSeconds()).isEqualTo(60);
+        assertThat(call.getVendorBilledSeconds()).isEqualTo(60);
+        assertThat(call.getEndTime()).isEqualTo(T0.plusSeconds(69));
+        // and arrival order alone decides: swapped arrivals, the other record wins
+        List<CallEvent> swapped =
+                new ArrayList<>(winnerlookAt(Instant.parse("2024-05-01T02:11:00Z"), "zz", 189, 180, "10"));
+        swapped.addAll(winnerlookAt(Instant.parse("2024-05-01T02:10:00Z"), "aa", 69, 60, "10"));
+        assertThat(joiner.join(swapped, false, 2, FINALISED).getTalkSeconds()).isEqualTo(180);
+    }
+
+    @Test
+    void shouldLetACorrectionChangeTheState() {
+        List<CallEvent> events =
+                new ArrayList<>(winnerlookAt(Instant.parse("2024-05-01T02:10:00Z"), "p", 129, 120, "10"));
+        // corrected: the called party was in fact busy (calleeState 2), never answered
+        events.add(record("c-a", Leg.A)
+                .setReceivedAt(Instant.parse("2024-05-01T02:12:00Z"))
+                .setAnswerTime(T0.plusSeconds(1))
+                .setStateCode("0")
+                .setStateSource("callerState")
+                .setVendorBilledSeconds(0)
+                .build());
+        events.add(record("c-b", Leg.B)
+                .setReceivedAt(Instant.parse("2024-05-01T02:12:00Z"))
+                .setStateCode("2")
+                .setStateSource("calleeState")
+                .setVendorBilledSeconds(0)
+                .build());
+
+        Call call = joiner.join(events, false, 2, FINALISED);
+
+        assertThat(call.getOutcome()).isEqualTo(CallOutcome.FAILED);
+        assertThat(call.getFailureCategory()).isEqualTo(FailureCategory.BUSY);
+        assertThat(call.getTalkSeconds()).isZero();
+        assertThat(call.getBilledSeconds()).isZero();
+    }
+
+    @Test
+    void shouldBillAnAnsweredCallWithoutAnyEndFromTheVendorsStatedTalkAndFlagIt() {
+        List<CallEvent> events = List.of(
+                event("n1", Leg.A, CallEventType.CALL_RECORD)
+                        .setAnswerTime(T0.plusSeconds(1))
+                        .setStateCode("10")
+                        .setStateSource("callerState")
+                        .build(),
+                event("n2", Leg.B, CallEventType.CALL_RECORD)
+                        .setAnswerTime(T0.plusSeconds(9))
+                        .setStateCode("0")
+                        .setStateSource("calleeState")
+                        .setLegDurationSeconds(75)
+                        .build());
+
+        Call call = joiner.join(events, false, 1, FINALISED);
+
+        assertThat(call.getOutcome()).isEqualTo(CallOutcome.CONNECTED);
+        assertThat(call.getTalkSeconds()).isEqualTo(75);
+        assertThat(call.getBilledSeconds()).isEqualTo(120);
+        assertThat(call.getEndTime()).isNull();
+        assertThat(call.getQualityFlags()).containsExactly(io.callstream.schema.QualityFlag.NO_END_TIME);
+    }
+
+    @Test
+    void shouldBillAnAnsweredCallWithoutEndOrTalkFromTheVendorsStatedBilling() {
+        List<CallEvent> events = List.of(event("m1", Leg.B, CallEventType.CALL_RECORD)
+                .setAnswerTime(T0.plusSeconds(9))
+                .setStateCode("0")
+                .setStateSource("calleeState")
+                .setVendorBilledSeconds(180)
+                .build());
+
+        Call call = joiner.join(events, false, 1, FINALISED);
+
+        assertThat(call.getTalkSeconds()).isZero();
+        assertThat(call.getBilledSeconds()).isEqualTo(180);
+        assertThat(call.getQualityFlags()).contains(io.callstream.schema.QualityFlag.NO_END_TIME);
+    }
+
+    @Test
+    void shouldStoreTheVendorsFiguresForWhatTheyAre() {
+        Call call = joiner.join(winnerlookAnswered(), false, 1, FINALISED);
+
+        // winnerlook states billing (duration) and leg A's talk (callerDuration)
+        assertThat(call.getVendorBilledSeconds()).isEqualTo(120);
+        assertThat(call.getVendorBilledDerived()).isFalse();
+        assertThat(call.getVendorLegASeconds()).isEqualTo(128);
+        assertThat(call.getVendorTalkSeconds()).isNull();
+        assertThat(call.getDifferenceClass()).isEqualTo(io.callstream.schema.DifferenceClass.AGREES);
+
+        // UCPaaS-like: only talk is stated; billed is derived by the tariff's rule
+        List<CallEvent> talkOnly = List.of(
+                record("t1", Leg.A).setAnswerTime(T0.plusSeconds(1)).build(),
+                record("t2", Leg.B)
+                        .setAnswerTime(T0.plusSeconds(9))
+                        .setLegDurationSeconds(100)
+                        .build());
+        Call derived = joiner.join(talkOnly, false, 1, FINALISED);
+        assertThat(derived.getVendorTalkSeconds()).isEqualTo(100);
+        assertThat(derived.getVendorLegBSeconds()).isEqualTo(100);
+        assertThat(derived.getVendorBilledSeconds()).isEqualTo(120);
+        assertThat(derived.getVendorBilledDerived()).isTrue();
+        assertThat(derived.getTalkDifferenceSeconds()).isEqualTo(20);
+        assertThat(derived.getBillingDifferenceSeconds()).isZero();
+        assertThat(derived.getDifferenceClass()).isEqualTo(io.callstream.schema.DifferenceClass.OTHER);
+    }
+
+    @Test
     void shouldTalkFromTheLaterAnswerToTheFirstHangUp() {
         // YTX (issue #10): A released at 14:01:12, B hung up at 14:01:10; both connected 60 s.
         Instant answerB = Instant.parse("2024-05-01T06:00:10Z");
@@ -314,6 +431,32 @@ class CallJoinerTest {
                         .setStateSource("calleeState")
                         .setHangupSide(HangupSide.A)
                         .setVendorBilledSeconds(120)
+                        .build());
+    }
+
+    /**
+     * A winnerlook record of both legs, pushed at {@code received}: answered at 1 s and 9 s, ended at
+     * {@code end} s, billed {@code billed} by the vendor.
+     */
+    static List<CallEvent> winnerlookAt(Instant received, String idPrefix, int end, int billed, String callerState) {
+        return List.of(
+                record(idPrefix + "-a", Leg.A)
+                        .setReceivedAt(received)
+                        .setEventTime(T0.plusSeconds(end))
+                        .setAnswerTime(T0.plusSeconds(1))
+                        .setEndTime(T0.plusSeconds(end))
+                        .setStateCode(callerState)
+                        .setStateSource("callerState")
+                        .setVendorBilledSeconds(billed)
+                        .build(),
+                record(idPrefix + "-b", Leg.B)
+                        .setReceivedAt(received)
+                        .setEventTime(T0.plusSeconds(end))
+                        .setAnswerTime(T0.plusSeconds(9))
+                        .setEndTime(T0.plusSeconds(end))
+                        .setStateCode("0")
+                        .setStateSource("calleeState")
+                        .setVendorBilledSeconds(billed)
                         .build());
     }
 

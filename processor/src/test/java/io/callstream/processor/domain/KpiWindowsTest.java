@@ -9,7 +9,9 @@ import io.callstream.schema.CallOutcome;
 import io.callstream.schema.CategoryCount;
 import io.callstream.schema.FailureCategory;
 import io.callstream.schema.Leg;
+import io.callstream.schema.QualityFlag;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class KpiWindowsTest {
@@ -38,6 +40,29 @@ class KpiWindowsTest {
                 .containsExactly(
                         new CategoryCount(FailureCategory.BUSY, 1L),
                         new CategoryCount(FailureCategory.UNREACHABLE, 1L));
+    }
+
+    @Test
+    void shouldLeaveCallsWithUntrustworthyTimesOutOfAcdAndPostDialDelayButCountThem() {
+        Call normal = call("c1", CallOutcome.CONNECTED, FailureCategory.NONE, 60, 60, 2_000);
+        // an impossible push: the callee "answered" after the end; its talk must not drag ACD about
+        Call impossible = Call.newBuilder(call("c2", CallOutcome.CONNECTED, FailureCategory.NONE, 3_000, 3_000, 9_000))
+                .setQualityFlags(List.of(QualityFlag.END_BEFORE_ANSWER))
+                .build();
+        Call rounded = Call.newBuilder(call("c3", CallOutcome.CONNECTED, FailureCategory.NONE, 120, 120, 4_000))
+                .setQualityFlags(List.of(QualityFlag.ROUNDED_AMOUNT))
+                .build();
+
+        CallKpi kpi = KpiWindows.add(KpiWindows.add(KpiWindows.add(null, normal), impossible), rounded);
+
+        assertThat(kpi.getAnswered()).isEqualTo(3);
+        assertThat(kpi.getFlaggedCalls()).isEqualTo(2);
+        assertThat(kpi.getAcdCalls()).isEqualTo(2);
+        assertThat(kpi.getAcdSeconds()).isEqualTo(90.0);
+        assertThat(kpi.getAvgPostDialDelayMillis()).isEqualTo(3_000.0);
+        assertThat(kpi.getTalkSeconds()).isEqualTo(3_180);
+        assertThat(kpi.getBilledSeconds()).isEqualTo(3_180);
+        assertThat(KpiWindows.subtract(kpi, impossible).getFlaggedCalls()).isEqualTo(1);
     }
 
     @Test

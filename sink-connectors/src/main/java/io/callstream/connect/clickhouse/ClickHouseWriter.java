@@ -67,6 +67,20 @@ public final class ClickHouseWriter implements RowWriter {
         detectServer();
         for (Table table : tables.values()) {
             query(createTable(table), null);
+            // a table an earlier release created gains the columns added since (older servers have no
+            // ADD COLUMN IF NOT EXISTS, so the existing columns are asked for)
+            java.util.Set<String> existing = java.util.Set.copyOf(java.util.Arrays.asList(query(
+                            "SELECT name FROM system.columns WHERE database = currentDatabase() AND table = '"
+                                    + table.name() + "' FORMAT TabSeparated",
+                            null)
+                    .split("\n")));
+            for (Column column : table.optionalColumns()) {
+                if (!existing.contains(column.name())) {
+                    query(
+                            "ALTER TABLE " + table.name() + " ADD COLUMN " + column.name() + " " + typeName(column),
+                            null);
+                }
+            }
         }
     }
 

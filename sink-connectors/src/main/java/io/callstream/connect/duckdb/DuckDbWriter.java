@@ -1,6 +1,7 @@
 package io.callstream.connect.duckdb;
 
 import io.callstream.connect.jdbc.JdbcRowWriter;
+import io.callstream.connect.sink.Column;
 import io.callstream.connect.sink.ColumnType;
 import io.callstream.connect.sink.Row;
 import io.callstream.connect.sink.SinkSettings;
@@ -14,6 +15,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -68,7 +70,10 @@ public final class DuckDbWriter extends JdbcRowWriter {
             for (Table table : tables.values()) {
                 String stage = table.name() + stageSuffix;
                 statement.execute("DROP TABLE IF EXISTS " + stage);
-                statement.execute("CREATE TABLE " + stage + " AS SELECT * FROM " + table.name() + " LIMIT 0");
+                // the columns in the contract's order, which a table migrated by ADD COLUMN does not have
+                statement.execute("CREATE TABLE " + stage + " AS SELECT "
+                        + table.columns().stream().map(Column::name).collect(Collectors.joining(", "))
+                        + " FROM " + table.name() + " LIMIT 0");
             }
             db.commit();
         }

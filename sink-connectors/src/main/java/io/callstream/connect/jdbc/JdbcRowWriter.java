@@ -52,6 +52,9 @@ public abstract class JdbcRowWriter implements RowWriter {
             lockForDdl(statement);
             for (Table table : tables.values()) {
                 statement.execute(createTable(table));
+                for (String column : addColumns(table)) {
+                    statement.execute(column);
+                }
             }
             for (String view : Views.of(tables)) {
                 statement.execute(view);
@@ -68,6 +71,17 @@ public abstract class JdbcRowWriter implements RowWriter {
      * against a concurrent create); called inside the creating transaction.
      */
     protected abstract void lockForDdl(Statement statement) throws SQLException;
+
+    /**
+     * {@code ALTER TABLE … ADD COLUMN IF NOT EXISTS} for each optional column: a table an earlier
+     * release created gains the columns added since (a no-op for a table created by this one).
+     */
+    public List<String> addColumns(Table table) {
+        return table.optionalColumns().stream()
+                .map(column -> "ALTER TABLE " + table.name() + " ADD COLUMN IF NOT EXISTS " + column.name() + " "
+                        + typeName(column.type()))
+                .toList();
+    }
 
     /** {@code CREATE TABLE IF NOT EXISTS}: the documented DDL of each table. */
     public String createTable(Table table) {

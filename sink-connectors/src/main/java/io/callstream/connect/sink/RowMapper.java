@@ -83,6 +83,14 @@ public final class RowMapper {
             call.getInt32("billingDifferenceSeconds"),
             call.get("vendorAmount"),
             call.getInt32("maxDurationSeconds"),
+            optionalInt(call, "vendorTalkSeconds"),
+            optionalInt(call, "vendorLegASeconds"),
+            optionalInt(call, "vendorLegBSeconds"),
+            billedSource(call),
+            optionalInt(call, "talkDifferenceSeconds"),
+            optional(call, "amountDifference"),
+            optional(call, "differenceClass"),
+            flags(call),
             call.getInt32("eventCount"),
             instant(call, "finalisedAt"),
             version
@@ -128,6 +136,9 @@ public final class RowMapper {
             kpi.getInt64("talkSeconds"),
             kpi.getInt64("billedSeconds"),
             counts(kpi.getArray("failures")),
+            optional(kpi, "flaggedCalls"),
+            optional(kpi, "acdCalls"),
+            optional(kpi, "acdTalkSeconds"),
             instant(kpi, "emittedAt"),
             offset
         });
@@ -163,6 +174,36 @@ public final class RowMapper {
                 .map(Struct.class::cast)
                 .map(count -> "\"" + count.getString("category") + "\":" + count.getInt64("count"))
                 .collect(Collectors.joining(",", "{", "}"));
+    }
+
+    /**
+     * A field a record written before it existed lacks (read with an older schema): null then, so the
+     * sinks keep reading old topics.
+     */
+    private static Object optional(Struct struct, String field) {
+        Field known = struct.schema().field(field);
+        return known == null ? null : struct.get(known);
+    }
+
+    private static Integer optionalInt(Struct struct, String field) {
+        return (Integer) optional(struct, field);
+    }
+
+    /** {@code stated} or {@code derived} where the call has vendor billed seconds, else null. */
+    private static String billedSource(Struct call) {
+        if (call.getInt32("vendorBilledSeconds") == null) {
+            return null;
+        }
+        return Boolean.TRUE.equals(optional(call, "vendorBilledDerived")) ? "derived" : "stated";
+    }
+
+    /** The quality flags, comma-separated ({@code ""} when none; null for a record without the field). */
+    private static String flags(Struct call) {
+        Object flags = optional(call, "qualityFlags");
+        if (flags == null) {
+            return null;
+        }
+        return ((List<?>) flags).stream().map(String::valueOf).collect(Collectors.joining(","));
     }
 
     private static Instant instant(Struct struct, String field) {

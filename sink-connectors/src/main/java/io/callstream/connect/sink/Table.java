@@ -14,7 +14,9 @@ import java.util.List;
 /**
  * A table the sinks write: its columns, its key, and the {@code version} column that decides which
  * of two rows with the same key is kept (the higher; an equal version replaces, so a re-delivery is
- * harmless). Every table ends with {@code version}.
+ * harmless). Every table ends with {@code version}. Columns added after a table's first release are
+ * optional, so a store created by an earlier release gains them with {@code ALTER TABLE … ADD COLUMN
+ * IF NOT EXISTS} ({@link #optionalColumns}) and keeps its rows.
  *
  * @param kind what the table holds, independent of its configured name
  * @param name the table's name in the store
@@ -75,6 +77,14 @@ public record Table(Kind kind, String name, List<Column> columns, List<String> k
                                 optional("billing_difference_seconds", INT),
                                 optional("vendor_amount", MONEY),
                                 optional("max_duration_seconds", INT),
+                                optional("vendor_talk_seconds", INT),
+                                optional("vendor_leg_a_seconds", INT),
+                                optional("vendor_leg_b_seconds", INT),
+                                optional("vendor_billed_source", TEXT),
+                                optional("talk_difference_seconds", INT),
+                                optional("amount_difference", MONEY),
+                                optional("difference_class", TEXT),
+                                optional("quality_flags", TEXT),
                                 required("event_count", INT),
                                 required("finalised_at", TIMESTAMP),
                                 required("version", BIGINT)),
@@ -120,6 +130,9 @@ public record Table(Kind kind, String name, List<Column> columns, List<String> k
                                 required("talk_seconds", BIGINT),
                                 required("billed_seconds", BIGINT),
                                 required("failures", TEXT),
+                                optional("flagged_calls", BIGINT),
+                                optional("acd_calls", BIGINT),
+                                optional("acd_talk_seconds", BIGINT),
                                 required("emitted_at", TIMESTAMP),
                                 required("version", BIGINT)),
                         List.of("tenant_id", "vendor", "window_start"));
@@ -146,6 +159,11 @@ public record Table(Kind kind, String name, List<Column> columns, List<String> k
                                 required("version", BIGINT)),
                         List.of("alert_id", "state"));
         };
+    }
+
+    /** The nullable columns: those a writer adds to a table an earlier release created. */
+    public List<Column> optionalColumns() {
+        return columns.stream().filter(Column::nullable).toList();
     }
 
     /** The position of a column. */

@@ -33,6 +33,14 @@ class DuckDbWriterTest extends RowWriterContract {
         }
     }
 
+    @Override
+    protected void execute(String sql) throws Exception {
+        try (Connection connection = DuckDbDatabases.connect(url());
+                java.sql.Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
     @AfterEach
     void closeDatabase() throws Exception {
         DuckDbDatabases.close(url());

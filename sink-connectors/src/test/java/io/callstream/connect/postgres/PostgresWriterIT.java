@@ -56,6 +56,14 @@ class PostgresWriterIT extends RowWriterContract {
         }
     }
 
+    @Override
+    protected void execute(String sql) throws Exception {
+        try (Connection connection = DriverManager.getConnection(url);
+                java.sql.Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
     @Test
     void shouldRefuseANulCharacterAsAPermanentFailureSoTheTaskDeadLettersTheRecord() throws Exception {
         try (RowWriter writer = writer()) {

@@ -46,6 +46,45 @@ public abstract class RowWriterContract {
         }
     }
 
+    /** Runs a statement on the store (names unqualified). */
+    protected abstract void execute(String sql) throws Exception;
+
+    /** The columns added to {@code calls} after its first release. */
+    static final List<String> ADDED_TO_CALLS = List.of(
+            "vendor_talk_seconds",
+            "vendor_leg_a_seconds",
+            "vendor_leg_b_seconds",
+            "vendor_billed_source",
+            "talk_difference_seconds",
+            "amount_difference",
+            "difference_class",
+            "quality_flags");
+
+    @Test
+    void shouldGiveATableAnEarlierReleaseCreatedTheColumnsAddedSinceAndKeepItsRows() throws Exception {
+        try (RowWriter writer = writer()) {
+            writer.createTables();
+            write(writer, call("old", 1, 60));
+        }
+        // the table as the earlier release left it: without the columns added since
+        for (String view : List.of("billing_differences", "billing_reconciliation")) {
+            execute("DROP VIEW IF EXISTS " + view);
+        }
+        for (String column : ADDED_TO_CALLS) {
+            execute("ALTER TABLE calls DROP COLUMN " + column);
+        }
+
+        try (RowWriter writer = writer()) {
+            writer.createTables();
+            write(writer, call("new", 1, 90));
+        }
+
+        assertThat(select(tables.get(Table.Kind.CALLS).name(), "talk_seconds"))
+                .containsExactly("ytx|new|1|90", "ytx|old|1|60");
+        assertThat(select(tables.get(Table.Kind.CALLS).name(), "difference_class"))
+                .contains("ytx|new|1|AGREES");
+    }
+
     @Test
     void shouldKeepTheLatestKpiAndEveryAlertTransition() throws Exception {
         try (RowWriter writer = writer()) {
@@ -124,6 +163,14 @@ public abstract class RowWriterContract {
             0,
             null,
             null,
+            talk,
+            null,
+            talk,
+            "derived",
+            0,
+            null,
+            "AGREES",
+            "",
             4,
             T0.plusSeconds(10 + talk),
             version
@@ -167,6 +214,9 @@ public abstract class RowWriterContract {
             30L,
             60L,
             "{\"BUSY\":1}",
+            0L,
+            1L,
+            30L,
             T0,
             offset
         }));

@@ -45,23 +45,29 @@ public final class YunhuniAdapter implements VendorAdapter {
         }
         String callId = push.text("id");
         String tenant = push.optionalText("subaccount_id").orElse(context.defaultTenant());
-        Instant begin = push.epochMillis("begin_time");
-        Instant end = push.epochMillis("end_time");
+        // the document allows null for every time; the end event is still the vendor's statement of how
+        // the call ended, so it is kept: a missing end is never "now" (the processor flags it and bills
+        // the stated duration), and the record is dated by the latest time it states, else its arrival
+        Optional<Instant> begin = push.optionalEpochMillis("begin_time");
+        Optional<Instant> stated = push.optionalEpochMillis("end_time");
         Optional<Instant> answer1 = push.optionalEpochMillis("answer_time1");
         Optional<Instant> answer2 = push.optionalEpochMillis("answer_time2");
+        Instant end = stated.orElse(null);
+        Instant time =
+                stated.or(() -> answer2).or(() -> answer1).or(() -> begin).orElse(request.receivedAt());
 
         List<CallEvent> events = new ArrayList<>();
-        CallEvent.Builder legA = common(request, push, tenant, callId, Leg.A, end)
-                .setCallStartTime(begin)
-                .setDialTime(begin)
+        CallEvent.Builder legA = common(request, push, tenant, callId, Leg.A, time, end)
+                .setCallStartTime(begin.orElse(null))
+                .setDialTime(begin.orElse(null))
                 .setAnswerTime(answer1.orElse(null));
         if (answer1.isEmpty()) {
             events.add(withCause(legA, push).build());
             return events;
         }
         events.add(legA.build());
-        CallEvent.Builder legB = common(request, push, tenant, callId, Leg.B, end)
-                .setCallStartTime(begin)
+        CallEvent.Builder legB = common(request, push, tenant, callId, Leg.B, time, end)
+                .setCallStartTime(begin.orElse(null))
                 .setDialTime(answer1.get())
                 .setAnswerTime(answer2.orElse(null))
                 // duration is the bridged talk seconds (VENDORS.md 9), not a billed figure
@@ -71,9 +77,9 @@ public final class YunhuniAdapter implements VendorAdapter {
     }
 
     private static CallEvent.Builder common(
-            PushRequest request, Fields push, String tenant, String callId, Leg leg, Instant end)
+            PushRequest request, Fields push, String tenant, String callId, Leg leg, Instant time, Instant end)
             throws InvalidPushException {
-        CallEvent.Builder event = CallEvents.builder(request, tenant, callId, leg, CallEventType.CALL_RECORD, end)
+        CallEvent.Builder event = CallEvents.builder(request, tenant, callId, leg, CallEventType.CALL_RECORD, time)
                 .setEndTime(end)
                 .setHangupSide(hangupSide(push.optionalText("hangup_by")))
                 .setCustomData(push.optionalText("user_data").orElse(null));

@@ -50,6 +50,27 @@ class YunhuniAdapterTest {
     }
 
     @Test
+    void shouldKeepAnEndEventWithoutTimesAndNeverDateItsEndByArrival() throws Exception {
+        // the document allows null for every time: the end is missing, not "now"
+        String body = "{\"event\":\"duo_callback.end\",\"id\":\"nt-1\",\"begin_time\":null,"
+                + "\"answer_time1\":1475220006000,\"answer_time2\":1475220015000,\"end_time\":null,"
+                + "\"duration\":75}";
+        PushRequest request = Fixtures.request(
+                "yunhuni", body.getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json", "");
+
+        List<CallEvent> events = adapter.normalize(request, CONTEXT);
+
+        assertThat(events).hasSize(2).allSatisfy(event -> {
+            assertThat(event.getEndTime()).isNull();
+            assertThat(event.getDialTime() == null || event.getLeg() == Leg.B).isTrue();
+            assertThat(event.getReceivedAt()).isEqualTo(request.receivedAt());
+        });
+        assertThat(events.get(1).getLegDurationSeconds()).isEqualTo(75);
+        // dated by the latest time it states
+        assertThat(events.get(1).getEventTime()).isEqualTo(Instant.ofEpochMilli(1475220015000L));
+    }
+
+    @Test
     void shouldTellWhoGaveUpWhenTheCtiGivesNoCause() throws Exception {
         String body = "{\"event\":\"duo_callback.end\",\"id\":\"hb-1\",\"begin_time\":1475220000000,"
                 + "\"answer_time1\":1475220006000,\"answer_time2\":null,\"end_time\":1475220030000,\"hangup_by\":1}";
