@@ -11,13 +11,43 @@ function cell(text, numeric) {
   return td;
 }
 
+// columns: [key, digits] (digits: a number, formatted) or [key, undefined, render(row) -> Node]
 function fillTable(id, rows, columns) {
   const body = document.querySelector(`#${id} tbody`);
   body.replaceChildren(...rows.map((row) => {
     const tr = document.createElement("tr");
-    columns.forEach(([key, digits]) =>
-      tr.appendChild(cell(digits === undefined ? row[key] ?? "" : fmt(row[key], digits), digits !== undefined)));
+    columns.forEach(([key, digits, render]) => {
+      if (render) {
+        const td = document.createElement("td");
+        td.appendChild(render(row));
+        tr.appendChild(td);
+      } else {
+        tr.appendChild(cell(digits === undefined ? row[key] ?? "" : fmt(row[key], digits), digits !== undefined));
+      }
+    });
     return tr;
+  }));
+}
+
+// The call id, linking to the explanation of its bill (the same as ./callstream explain).
+function explainLink(row) {
+  const a = document.createElement("a");
+  a.href = `explain?vendor=${encodeURIComponent(row.vendor)}&callId=${encodeURIComponent(row.call_id)}`;
+  a.textContent = row.call_id;
+  a.title = "why this bill";
+  return a;
+}
+
+function reconciliation(rows) {
+  const box = document.getElementById("reconciliation");
+  if (!rows.length) {
+    box.innerHTML = '<p class="quiet">every compared call agrees with the vendor</p>';
+    return;
+  }
+  box.replaceChildren(...rows.map((r) => {
+    const div = document.createElement("div");
+    div.textContent = `${r.vendor}  ${r.difference_class}  ${r.calls}`;
+    return div;
   }));
 }
 
@@ -104,7 +134,7 @@ async function refresh() {
       return;
     }
     fillTable("totals", data.totals, [["vendor"], ["tenant_id"], ["calls", 0], ["asr", 3], ["ner", 3],
-      ["acd_seconds", 1], ["billed_minutes", 1]]);
+      ["acd_seconds", 1], ["billed_minutes", 1], ["flagged_calls", 0]]);
     lineChart("chart-calls", data.minutes, "attempts");
     lineChart("chart-asr", data.minutes, "asr");
     lineChart("chart-ner", data.minutes, "ner");
@@ -112,9 +142,10 @@ async function refresh() {
     lineChart("chart-billed", data.minutes, "billed_minutes");
     failures(data.failures);
     alerts(data.alerts);
-    fillTable("calls", data.calls, [["vendor"], ["call_id"], ["tenant_id"], ["start_time"], ["outcome"],
-      ["failure_category"], ["talk_seconds", 0], ["billed_seconds", 0], ["billing_difference_seconds", 0],
-      ["version", 0]]);
+    fillTable("calls", data.calls, [["vendor"], ["call_id", undefined, explainLink], ["tenant_id"], ["start_time"],
+      ["outcome"], ["failure_category"], ["talk_seconds", 0], ["billed_seconds", 0],
+      ["billing_difference_seconds", 0], ["difference_class"], ["quality_flags"], ["version", 0]]);
+    reconciliation(data.reconciliation);
     legend(data.minutes);
     const total = data.totals.reduce((sum, t) => sum + Number(t.calls), 0);
     document.getElementById("status").textContent =

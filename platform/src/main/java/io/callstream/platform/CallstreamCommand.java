@@ -34,12 +34,55 @@ import picocli.CommandLine.Option;
             CallstreamCommand.Processor.class,
             CallstreamCommand.ConnectWorker.class,
             CallstreamCommand.Registry.class,
-            CallstreamCommand.TopicsCommand.class
+            CallstreamCommand.TopicsCommand.class,
+            CallstreamCommand.Explain.class
         })
 public final class CallstreamCommand {
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new CallstreamCommand()).execute(args));
+    }
+
+    /** Why a call was billed what it was. */
+    @Command(
+            name = "explain",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Explains one call's bill: the raw pushes it came from, the normalized events, each version"
+                            + " and what changed, the tariff and cap with the arithmetic, and the vendor's figures beside ours.")
+    static final class Explain implements Callable<Integer> {
+
+        @CommandLine.Parameters(index = "0", paramLabel = "VENDOR", description = "winnerlook, ucpaas, yunhuni or ytx.")
+        String vendor;
+
+        @CommandLine.Parameters(index = "1", paramLabel = "CALL_ID", description = "The vendor's call id.")
+        String callId;
+
+        @Option(
+                names = "--bootstrap-servers",
+                defaultValue = "127.0.0.1:9092",
+                description = "Default: ${DEFAULT-VALUE}.")
+        String bootstrapServers;
+
+        @Option(
+                names = "--schema-registry-url",
+                defaultValue = "http://127.0.0.1:8081",
+                description = "Default: ${DEFAULT-VALUE}.")
+        String registryUrl;
+
+        @Option(
+                names = "--dashboard-url",
+                defaultValue = "http://127.0.0.1:8088/",
+                description = "For the link to the same explanation (default: ${DEFAULT-VALUE}).")
+        String dashboardUrl;
+
+        @Override
+        public Integer call() {
+            String text = new io.callstream.platform.explain.CallExplainer(bootstrapServers, registryUrl)
+                    .explain(vendor, callId, line -> System.err.println("… " + line), dashboardUrl);
+            System.out.print(text);
+            return text.startsWith("No call ") ? 1 : 0;
+        }
     }
 
     /** Vendor traffic against a running ingest service. */

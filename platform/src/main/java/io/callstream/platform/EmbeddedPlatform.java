@@ -180,7 +180,12 @@ public final class EmbeddedPlatform implements AutoCloseable {
         progress.accept(
                 "Kafka Connect running in " + millisSince(begin) + " ms, writing to " + String.join(", ", sinks));
         Instant dashboardBegin = Instant.now();
-        dashboard = DashboardServer.start(duckDbUrl, settings.dashboardPort());
+        io.callstream.platform.explain.CallExplainer explainer =
+                new io.callstream.platform.explain.CallExplainer(broker.bootstrapServers(), registry.url());
+        dashboard = DashboardServer.start(
+                duckDbUrl,
+                settings.dashboardPort(),
+                (vendor, callId, dashboardUrl) -> explainer.explain(vendor, callId, line -> {}, dashboardUrl));
         started.add(dashboard);
         progress.accept("Dashboard at " + dashboard.url() + " in " + millisSince(dashboardBegin) + " ms");
     }

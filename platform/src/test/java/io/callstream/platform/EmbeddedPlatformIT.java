@@ -71,6 +71,44 @@ class EmbeddedPlatformIT {
             assertThat(post(first, "/webhooks/winnerlook", ANSWERED.replace("wl-platform-1", "wl-platform-2")))
                     .isEqualTo(200);
             awaitCall(first, "wl-platform-2");
+
+            // The vendor corrects its record of wl-platform-2 (a shorter call): a second version, and the
+            // explanation of the bill shows both pushes, both versions, what changed and why.
+            String corrected = ANSWERED.replace("wl-platform-1", "wl-platform-2")
+                    .replace("10:02:10", "10:01:09")
+                    .replace("\"callerDuration\":129", "\"callerDuration\":68")
+                    .replace("\"calleeDuration\":121", "\"calleeDuration\":60")
+                    .replace("\"duration\":180", "\"duration\":60");
+            assertThat(post(first, "/webhooks/winnerlook", corrected)).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> PlatformTopics.calls(first).stream()
+                            .anyMatch(version ->
+                                    version.getCallId().equals("wl-platform-2") && version.getVersion() == 2));
+            List<String> read = new ArrayList<>();
+            String explained = new io.callstream.platform.explain.CallExplainer(
+                            first.bootstrapServers(), first.schemaRegistryUrl())
+                    .explain("winnerlook", "wl-platform-2", read::add, first.dashboardUrl());
+            assertThat(explained)
+                    .startsWith("Call winnerlook/wl-platform-2 (tenant acct-9): 2 versions, now CONNECTED NONE,"
+                            + " talk 60 s, billed 60 s")
+                    .contains(
+                            "[1] ",
+                            "[2] ",
+                            "\"endTime\":\"2024-05-01 10:02:10\"",
+                            "\"endTime\":\"2024-05-01 10:01:09\"")
+                    .contains("talkSeconds: 121 -> 60", "billedSeconds: 180 -> 60", "brought by push [2]")
+                    .contains("increments = 1 + ceil(max(0, 60 - 60) / 60) = 1", "billed = 60 + (1 - 1) x 60 = 60 s")
+                    .contains("reconciliation: AGREES")
+                    .contains("explain?vendor=winnerlook&callId=wl-platform-2");
+            assertThat(read).isNotEmpty().allMatch(line -> line.startsWith("reading "));
+            HttpResponse<String> page = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(
+                                            first.dashboardUrl() + "explain?vendor=winnerlook&callId=wl-platform-2"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).isEqualTo(explained);
         }
 
         try (EmbeddedPlatform second = EmbeddedPlatform.start(settings, line -> {})) {

@@ -158,7 +158,7 @@ public final class ReferenceDataLoader {
     }
 
     /** The rows a compacted topic holds now (latest per key, tombstones removed). */
-    Map<String, Object> read(String topic) {
+    public Map<String, Object> read(String topic) {
         Map<String, Object> config = new HashMap<>(serdeConfig);
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 
 /**
@@ -36,24 +37,36 @@ public final class DashboardServer implements AutoCloseable {
 
     private final HttpServer server;
     private final String duckDbUrl;
+    private final Explainer explainer;
     private final ObjectMapper json = new ObjectMapper();
 
-    private DashboardServer(HttpServer server, String duckDbUrl) {
-        this.server = server;
-        this.duckDbUrl = duckDbUrl;
+    /** Explains a call's bill as text (the same as {@code ./callstream explain}). */
+    @FunctionalInterface
+    public interface Explainer {
+        String explain(String vendor, String callId, String dashboardUrl);
     }
 
-    /** Serves the dashboard of the DuckDB database at {@code duckDbUrl} on {@code port} (0: any free port). */
-    public static DashboardServer start(String duckDbUrl, int port) {
+    private DashboardServer(HttpServer server, String duckDbUrl, Explainer explainer) {
+        this.server = server;
+        this.duckDbUrl = duckDbUrl;
+        this.explainer = explainer;
+    }
+
+    /**
+     * Serves the dashboard of the DuckDB database at {@code duckDbUrl} on {@code port} (0: any free
+     * port); {@code /explain?vendor=…&callId=…} answers what {@code explainer} says of a call.
+     */
+    public static DashboardServer start(String duckDbUrl, int port, Explainer explainer) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot serve the dashboard on port " + port, e);
         }
-        DashboardServer dashboard = new DashboardServer(server, duckDbUrl);
+        DashboardServer dashboard = new DashboardServer(server, duckDbUrl, explainer);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/api/dashboard", dashboard::data);
+        server.createContext("/explain", dashboard::explain);
         server.createContext("/", dashboard::asset);
         server.start();
         return dashboard;
@@ -78,6 +91,39 @@ public final class DashboardServer implements AutoCloseable {
             body.put("error", e.getMessage());
         }
         send(exchange, status, "application/json", json.writeValueAsBytes(body));
+    }
+
+    private void explain(HttpExchange exchange) throws IOException {
+        Map<String, String> query = new LinkedHashMap<>();
+        String raw = Objects.toString(exchange.getRequestURI().getRawQuery(), "");
+        for (String pair : raw.split("&")) {
+            int equals = pair.indexOf('=');
+            if (equals > 0) {
+                query.put(
+                        java.net.URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+            }
+        }
+        String vendor = query.get("vendor");
+        String callId = query.get("callId");
+        if (vendor == null || callId == null || vendor.isBlank() || callId.isBlank()) {
+            send(
+                    exchange,
+                    400,
+                    "text/plain; charset=utf-8",
+                    "use /explain?vendor=VENDOR&callId=CALL_ID\n".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        String text;
+        int status = 200;
+        try {
+            text = explainer.explain(vendor, callId, url());
+            status = text.startsWith("No call ") ? 404 : 200;
+        } catch (RuntimeException e) {
+            status = 503;
+            text = "cannot explain " + vendor + "/" + callId + " now: " + e.getMessage() + "\n";
+        }
+        send(exchange, status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static List<Map<String, Object>> rows(Statement statement, String sql) throws SQLException {
@@ -147,17 +193,23 @@ public final class DashboardServer implements AutoCloseable {
                 "SELECT tenant_id, vendor, sum(attempts) AS calls, sum(answered) AS answered,"
                         + " sum(answered) * 1.0 / nullif(sum(attempts), 0) AS asr,"
                         + " sum(network_effective) * 1.0 / nullif(sum(attempts), 0) AS ner,"
-                        + " sum(talk_seconds) * 1.0 / nullif(sum(answered), 0) AS acd_seconds,"
-                        + " sum(billed_seconds) / 60.0 AS billed_minutes FROM call_kpis GROUP BY 1, 2 ORDER BY 2, 1");
+                        // ACD over answered calls whose times no quality flag puts in doubt
+                        + " sum(acd_talk_seconds) * 1.0 / nullif(sum(acd_calls), 0) AS acd_seconds,"
+                        + " sum(billed_seconds) / 60.0 AS billed_minutes, sum(flagged_calls) AS flagged_calls"
+                        + " FROM call_kpis GROUP BY 1, 2 ORDER BY 2, 1");
         queries.put(
                 "failures",
                 "SELECT vendor, failure_category, calls FROM failure_breakdown"
                         + " WHERE failure_category <> 'NONE' ORDER BY 1, 3 DESC");
         queries.put("alerts", "SELECT * FROM active_alerts ORDER BY event_time DESC");
         queries.put(
+                "reconciliation",
+                "SELECT vendor, difference_class, count(*) AS calls FROM billing_differences GROUP BY 1, 2 ORDER BY 1, 2");
+        queries.put(
                 "calls",
                 "SELECT vendor, call_id, tenant_id, start_time, outcome, failure_category,"
-                        + " talk_seconds, billed_seconds, billing_difference_seconds, version FROM calls"
+                        + " talk_seconds, billed_seconds, billing_difference_seconds, difference_class, quality_flags,"
+                        + " version FROM calls"
                         + " ORDER BY finalised_at DESC LIMIT 20");
         return queries;
     }

@@ -147,7 +147,7 @@ public final class CallJoiner {
         Optional<Integer> vendorBilled = vendorBilledStated.or(() -> vendorBilledDerived);
         BigDecimal vendorAmount = first(ordered, CallEvent::getVendorAmount).orElse(null);
         List<io.callstream.schema.QualityFlag> flags =
-                QualityChecks.of(ordered, joinedLegs, uncapped, cap.orElse(null), terminal, finalisedAt);
+                QualityChecks.of(believed(ordered), joinedLegs, uncapped, cap.orElse(null), terminal, finalisedAt);
         int talkSeconds = talk;
 
         Call call = Call.newBuilder()
@@ -190,6 +190,22 @@ public final class CallJoiner {
                 .build();
         call.setDifferenceClass(reconciliation.classify(call));
         return call;
+    }
+
+    /**
+     * The events the call is made of now: progress events and, per leg, the record believed most (a
+     * record a correction replaced no longer flags the call).
+     */
+    private static List<CallEvent> believed(List<CallEvent> events) {
+        Map<Leg, CallEvent> records = new LinkedHashMap<>();
+        events.stream()
+                .filter(event -> event.getEventType() == CallEventType.CALL_RECORD)
+                .sorted(LegView.RECORDS_FIRST_TO_LAST)
+                .forEach(record -> records.putIfAbsent(record.getLeg(), record));
+        return Stream.concat(
+                        events.stream().filter(event -> event.getEventType() != CallEventType.CALL_RECORD),
+                        records.values().stream())
+                .toList();
     }
 
     private static Optional<Integer> stated(Map<Leg, LegView> legs, Leg leg) {

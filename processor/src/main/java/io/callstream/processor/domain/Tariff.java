@@ -4,6 +4,8 @@ import io.callstream.schema.BillingMode;
 import io.callstream.schema.TariffRule;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -151,6 +153,37 @@ public record Tariff(
         }
         BigDecimal amount = connectFee.add(pricePerIncrement.multiply(BigDecimal.valueOf(increments)));
         return money(amount.max(minimumCharge));
+    }
+
+    /**
+     * The arithmetic of billing {@code talkSeconds} under this tariff, a line per step, with the
+     * numbers {@link #billedSeconds} and {@link #amount} use: what a customer asking "why this bill"
+     * is shown.
+     */
+    public List<String> arithmetic(int talkSeconds) {
+        List<String> lines = new ArrayList<>();
+        lines.add((id == null ? "default tariff" : "tariff " + id) + ": first increment " + firstIncrementSeconds
+                + " s, then " + nextIncrementSeconds + " s; " + freeSeconds + " s free; connect fee " + connectFee
+                + "; per increment " + (pricePerIncrement == null ? "no price (seconds only)" : pricePerIncrement)
+                + "; minimum " + minimumCharge + (currency == null ? "" : " " + currency)
+                + "; " + (maxTalkSeconds == null ? "no maximum talk" : "maximum talk " + maxTalkSeconds + " s")
+                + "; " + mode);
+        int chargeable = talkSeconds - freeSeconds;
+        lines.add("chargeable = talk " + talkSeconds + " s - free " + freeSeconds + " s = " + chargeable + " s");
+        int increments = increments(talkSeconds);
+        if (increments == 0) {
+            lines.add("nothing chargeable: 0 increments, billed 0 s" + (pricePerIncrement == null ? "" : ", amount 0"));
+            return lines;
+        }
+        lines.add("increments = 1 + ceil(max(0, " + chargeable + " - " + firstIncrementSeconds + ") / "
+                + nextIncrementSeconds + ") = " + increments);
+        lines.add("billed = " + firstIncrementSeconds + " + (" + increments + " - 1) x " + nextIncrementSeconds + " = "
+                + billedSeconds(talkSeconds) + " s");
+        if (pricePerIncrement != null) {
+            lines.add("amount = max(" + connectFee + " + " + increments + " x " + pricePerIncrement + ", minimum "
+                    + minimumCharge + ") = " + amount(talkSeconds) + (currency == null ? "" : " " + currency));
+        }
+        return lines;
     }
 
     /** How many increments (first included) {@code talkSeconds} starts. */

@@ -84,6 +84,15 @@ class QualityChecksTest {
     }
 
     @Test
+    void shouldNotKeepAFlagOfARecordACorrectionReplaced() {
+        CallEvent.Builder rounded = b(9, 129);
+        rounded.setAttributes(Map.of("oriamount.original", "0.30000000000000004"));
+        CallEvent.Builder corrected = b(9, 99).setEventId("qb-2").setReceivedAt(RECEIVED.plusSeconds(60));
+        assertThat(join(a(1, 129), rounded).getQualityFlags()).containsExactly(QualityFlag.ROUNDED_AMOUNT);
+        assertThat(join(a(1, 129), rounded, corrected).getQualityFlags()).isEmpty();
+    }
+
+    @Test
     void shouldFlagAnEndedCallWithoutAnyEndTime() {
         Call call = join(a(1, 129).setEndTime(null), b(9, 129).setEndTime(null));
         assertThat(call.getQualityFlags()).containsExactly(QualityFlag.NO_END_TIME);

@@ -113,6 +113,22 @@ class ReconciliationTest {
     }
 
     @Test
+    void shouldNotExplainADifferenceOnACallWithImpossibleTimesByIncrements() {
+        // the example: the callee answered after the end, the vendor states -5 billed seconds
+        Call impossible = answered(0)
+                .setVendorBilledSeconds(-5)
+                .setQualityFlags(java.util.List.of(
+                        io.callstream.schema.QualityFlag.NEGATIVE_DURATION,
+                        io.callstream.schema.QualityFlag.END_BEFORE_ANSWER))
+                .build();
+        assertThat(exact.classify(impossible)).isEqualTo(DifferenceClass.OTHER);
+        assertThat(exact.classify(Call.newBuilder(impossible)
+                        .setQualityFlags(java.util.List.of())
+                        .build()))
+                .isEqualTo(DifferenceClass.INCREMENT_ROUNDING);
+    }
+
+    @Test
     void shouldTolerateDifferencesWithinTheTolerance() {
         Reconciliation lenient = new Reconciliation(2, BigDecimal.ZERO);
         assertThat(lenient.classify(answered(60).setVendorTalkSeconds(62).build()))
