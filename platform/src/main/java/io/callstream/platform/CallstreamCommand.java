@@ -35,12 +35,192 @@ import picocli.CommandLine.Option;
             CallstreamCommand.ConnectWorker.class,
             CallstreamCommand.Registry.class,
             CallstreamCommand.TopicsCommand.class,
-            CallstreamCommand.Explain.class
+            CallstreamCommand.Explain.class,
+            CallstreamCommand.Sql.class,
+            CallstreamCommand.Report.class
         })
 public final class CallstreamCommand {
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new CallstreamCommand()).execute(args));
+    }
+
+    /** Where the store is read: the running platform, else the file; and how the rows are printed. */
+    static final class StoreOptions {
+        @Option(
+                names = "--dashboard-url",
+                defaultValue = "http://127.0.0.1:8088/",
+                description = "A running ./callstream up answers there (default: ${DEFAULT-VALUE}).")
+        String dashboardUrl;
+
+        @Option(
+                names = "--data-dir",
+                defaultValue = "data",
+                description =
+                        "Read <dir>/callstream.duckdb directly when no platform runs (default: ${DEFAULT-VALUE}).")
+        Path dataDirectory;
+
+        @Option(
+                names = "--format",
+                defaultValue = "table",
+                description = "table, csv or json (default: ${DEFAULT-VALUE}).")
+        String format;
+
+        io.callstream.platform.sql.SqlClient client() {
+            return new io.callstream.platform.sql.SqlClient(dashboardUrl, dataDirectory.resolve("callstream.duckdb"));
+        }
+
+        io.callstream.platform.sql.QueryResult.Format format() {
+            try {
+                return io.callstream.platform.sql.QueryResult.Format.valueOf(format.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(
+                        new CommandLine(new Sql()), "--format: table, csv or json, not " + format);
+            }
+        }
+    }
+
+    /** Read-only SQL over the analytics store, while the platform runs or not. */
+    @Command(
+            name = "sql",
+            mixinStandardHelpOptions = true,
+            description = "Runs one read-only SQL statement (SELECT, WITH, SHOW, DESCRIBE, …) on the DuckDB store:"
+                    + " through the running platform, or on the file when it is stopped. Writes are refused.")
+    static final class Sql implements Callable<Integer> {
+        @CommandLine.Parameters(
+                index = "0",
+                paramLabel = "SQL",
+                description = "e.g. \"SELECT * FROM billing_reconciliation\"")
+        String statement;
+
+        @CommandLine.Mixin
+        StoreOptions store = new StoreOptions();
+
+        @Override
+        public Integer call() {
+            return run(() -> {
+                System.out.print(store.client()
+                        .query(statement, via -> System.err.println("… " + via))
+                        .format(store.format()));
+                return 0;
+            });
+        }
+
+        /** Runs {@code body}; a refused statement or a store error is one line on stderr and status 2. */
+        static Integer run(Callable<Integer> body) {
+            try {
+                return body.call();
+            } catch (io.callstream.platform.sql.SqlClient.SqlException | IllegalArgumentException e) {
+                System.err.println("callstream: " + e.getMessage());
+                return 2;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Reports for reconciliation jobs and KPI reviews. */
+    @Command(
+            name = "report",
+            mixinStandardHelpOptions = true,
+            description = "Reports over the store (through the running platform, or the file when it is stopped).",
+            subcommands = {Report.Reconciliation.class, Report.Kpis.class})
+    static final class Report {
+
+        static final class ScopeOptions {
+            @Option(names = "--from", required = true, paramLabel = "DAY", description = "First day, yyyy-MM-dd (UTC).")
+            java.time.LocalDate from;
+
+            @Option(names = "--to", required = true, paramLabel = "DAY", description = "Last day, yyyy-MM-dd (UTC).")
+            java.time.LocalDate to;
+
+            @Option(names = "--tenant", description = "Only this tenant.")
+            String tenant;
+
+            @Option(names = "--vendor", description = "Only this vendor.")
+            String vendor;
+
+            io.callstream.platform.sql.Reports.Scope scope() {
+                return new io.callstream.platform.sql.Reports.Scope(from, to, tenant, vendor);
+            }
+        }
+
+        @Command(
+                name = "reconciliation",
+                mixinStandardHelpOptions = true,
+                description = "Per tenant, vendor and day: our talk, billed seconds and amount beside the vendor's, the"
+                        + " calls that differ per class, then the differing calls. Exit status 3 when more calls"
+                        + " differ than --fail-above.")
+        static final class Reconciliation implements Callable<Integer> {
+            @CommandLine.Mixin
+            ScopeOptions scope = new ScopeOptions();
+
+            @CommandLine.Mixin
+            StoreOptions store = new StoreOptions();
+
+            @Option(
+                    names = "--fail-above",
+                    paramLabel = "CALLS",
+                    description = "Exit with status 3 when more than this many calls differ (for a nightly job).")
+            Long failAbove;
+
+            @Override
+            public Integer call() {
+                return Sql.run(() -> {
+                    var client = store.client();
+                    var summary = client.query(
+                            io.callstream.platform.sql.Reports.reconciliationSummary(scope.scope()),
+                            via -> System.err.println("… " + via));
+                    var calls =
+                            client.query(io.callstream.platform.sql.Reports.differingCalls(scope.scope()), via -> {});
+                    if (store.format() == io.callstream.platform.sql.QueryResult.Format.JSON) {
+                        System.out.print("{\"days\": " + summary.json().trim() + ",\n\"differing\": "
+                                + calls.json().trim() + "}\n");
+                    } else {
+                        System.out.print(summary.format(store.format()));
+                        System.out.println();
+                        System.out.print(calls.format(store.format()));
+                    }
+                    long differing = calls.rows().size();
+                    if (failAbove != null && differing > failAbove) {
+                        System.err.println("callstream: " + differing + " calls differ from the vendor's figures (more"
+                                + " than " + failAbove + ")");
+                        return 3;
+                    }
+                    return 0;
+                });
+            }
+        }
+
+        @Command(
+                name = "kpis",
+                mixinStandardHelpOptions = true,
+                description =
+                        "ASR, NER, ACD, PDD, talk and billed minutes and flagged calls per vendor and hour or day.")
+        static final class Kpis implements Callable<Integer> {
+            @CommandLine.Mixin
+            ScopeOptions scope = new ScopeOptions();
+
+            @CommandLine.Mixin
+            StoreOptions store = new StoreOptions();
+
+            @Option(names = "--by", defaultValue = "day", description = "hour or day (default: ${DEFAULT-VALUE}).")
+            String by;
+
+            @Override
+            public Integer call() {
+                return Sql.run(() -> {
+                    var period =
+                            io.callstream.platform.sql.Reports.Period.valueOf(by.toUpperCase(java.util.Locale.ROOT));
+                    System.out.print(store.client()
+                            .query(
+                                    io.callstream.platform.sql.Reports.kpis(scope.scope(), period),
+                                    via -> System.err.println("… " + via))
+                            .format(store.format()));
+                    return 0;
+                });
+            }
+        }
     }
 
     /** Why a call was billed what it was. */

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.callstream.connect.duckdb.DuckDbDatabases;
+import io.callstream.platform.sql.QueryResult;
+import io.callstream.platform.sql.ReadOnlySql;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -67,6 +69,7 @@ public final class DashboardServer implements AutoCloseable {
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/api/dashboard", dashboard::data);
         server.createContext("/explain", dashboard::explain);
+        server.createContext("/api/sql", dashboard::sql);
         server.createContext("/", dashboard::asset);
         server.start();
         return dashboard;
@@ -91,6 +94,51 @@ public final class DashboardServer implements AutoCloseable {
             body.put("error", e.getMessage());
         }
         send(exchange, status, "application/json", json.writeValueAsBytes(body));
+    }
+
+    /**
+     * {@code POST /api/sql} with one read-only statement as the body: {@code {"columns":[…],
+     * "rows":[[…]]}}, or 400 {@code {"error":…}} for a refused or failing statement. Served on
+     * loopback only, and only to requests that name a loopback host and come from no other site (a
+     * web page cannot use a user's browser to read the data).
+     */
+    private void sql(HttpExchange exchange) throws IOException {
+        Map<String, Object> error = new LinkedHashMap<>();
+        if (!loopbackRequest(exchange)) {
+            error.put("error", "only for loopback requests from no other site");
+            send(exchange, 403, "application/json", json.writeValueAsBytes(error));
+            return;
+        }
+        if (!exchange.getRequestMethod().equals("POST")) {
+            error.put("error", "POST one read-only SQL statement as the body");
+            send(exchange, 405, "application/json", json.writeValueAsBytes(error));
+            return;
+        }
+        String statement;
+        try (InputStream body = exchange.getRequestBody()) {
+            statement = new String(body.readNBytes(1 << 20), StandardCharsets.UTF_8);
+        }
+        try (Connection connection = DuckDbDatabases.connect(duckDbUrl)) {
+            QueryResult result = ReadOnlySql.query(connection, statement);
+            send(exchange, 200, "application/json", result.toWire().getBytes(StandardCharsets.UTF_8));
+        } catch (ReadOnlySql.RefusedException | SQLException e) {
+            String message = String.valueOf(e.getMessage());
+            error.put("error", message.contains("\n") ? message.substring(0, message.indexOf('\n')) : message);
+            send(exchange, 400, "application/json", json.writeValueAsBytes(error));
+        }
+    }
+
+    private static boolean loopbackRequest(HttpExchange exchange) {
+        String host = Objects.toString(exchange.getRequestHeaders().getFirst("Host"), "");
+        String origin = exchange.getRequestHeaders().getFirst("Origin");
+        return loopbackAuthority(host) && (origin == null || loopbackAuthority(origin.replaceFirst("^https?://", "")));
+    }
+
+    private static boolean loopbackAuthority(String authority) {
+        String host = authority.startsWith("[")
+                ? authority.substring(0, authority.indexOf(']') + 1)
+                : authority.replaceFirst(":\\d+$", "");
+        return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]");
     }
 
     private void explain(HttpExchange exchange) throws IOException {

@@ -29,6 +29,14 @@ final class QualityChecks {
             QualityFlag.BEFORE_2000,
             QualityFlag.NO_END_TIME);
 
+    /** Flags of times that cannot be (a missing end is missing, not impossible). */
+    static final Set<QualityFlag> IMPOSSIBLE = EnumSet.of(
+            QualityFlag.NEGATIVE_DURATION,
+            QualityFlag.END_BEFORE_ANSWER,
+            QualityFlag.ANSWER_BEFORE_DIAL,
+            QualityFlag.FUTURE_TIME,
+            QualityFlag.BEFORE_2000);
+
     /** A time this far after the push's arrival is in the future. */
     static final Duration FUTURE = Duration.ofDays(1);
     /** Times before this are not from any call the vendors could have recorded. */
@@ -100,6 +108,11 @@ final class QualityChecks {
     /** Whether any of these flags makes the call's times untrustworthy. */
     static boolean timingSuspect(List<QualityFlag> flags) {
         return flags.stream().anyMatch(TIMING::contains);
+    }
+
+    /** Whether any of these flags says a time or duration cannot be. */
+    static boolean impossible(List<QualityFlag> flags) {
+        return flags.stream().anyMatch(IMPOSSIBLE::contains);
     }
 
     private static boolean negative(Integer seconds) {

@@ -17,7 +17,7 @@ import java.util.Optional;
  * gets the likeliest reason, checked in this order:
  *
  * <ol>
- *   <li>{@code OTHER} when a quality flag puts the call's times in doubt (the flags say why);
+ *   <li>{@code OTHER} when a quality flag says a time or duration cannot be (the flags say why);
  *   <li>{@code ONE_LEG_MISSING}: a leg, or a leg's answer or end, is missing on our side;
  *   <li>{@code CAP}: a maximum talk time is known and one side's talk reaches it;
  *   <li>{@code TIMEZONE_SHIFT}: the difference is a whole number of hours (within the tolerance);
@@ -69,8 +69,8 @@ public record Reconciliation(int toleranceSeconds, BigDecimal toleranceAmount) {
         if (timeDifferences.isEmpty() && billed.isEmpty() && !amountDiffers) {
             return DifferenceClass.AGREES;
         }
-        if (QualityChecks.timingSuspect(call.getQualityFlags())) {
-            // impossible or missing times (named by the quality flags) explain nothing by themselves
+        if (QualityChecks.impossible(call.getQualityFlags())) {
+            // impossible times (named by the quality flags) explain nothing by themselves
             return DifferenceClass.OTHER;
         }
         if (missingLeg(call)) {

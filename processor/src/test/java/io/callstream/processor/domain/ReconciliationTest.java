@@ -129,6 +129,20 @@ class ReconciliationTest {
     }
 
     @Test
+    void shouldClassAMissingEndAsOneLegMissingNotAsImpossible() {
+        CallLeg unended = CallLeg.newBuilder(leg(Leg.A, 1, 69))
+                .setEndTime(null)
+                .setTalkSeconds(0)
+                .build();
+        Call noEnd = answered(60)
+                .setLegA(unended)
+                .setVendorLegASeconds(68)
+                .setQualityFlags(java.util.List.of(io.callstream.schema.QualityFlag.NO_END_TIME))
+                .build();
+        assertThat(exact.classify(noEnd)).isEqualTo(DifferenceClass.ONE_LEG_MISSING);
+    }
+
+    @Test
     void shouldTolerateDifferencesWithinTheTolerance() {
         Reconciliation lenient = new Reconciliation(2, BigDecimal.ZERO);
         assertThat(lenient.classify(answered(60).setVendorTalkSeconds(62).build()))

@@ -23,7 +23,7 @@ import java.util.Map;
 public final class Views {
 
     /** The classes a differing call can have (DifferenceClass, less AGREES and NOT_COMPARED). */
-    static final List<String> DIFFERENCE_CLASSES = List.of(
+    public static final List<String> DIFFERENCE_CLASSES = List.of(
             "INCREMENT_ROUNDING",
             "CAP",
             "ANSWER_TIME",
@@ -33,7 +33,7 @@ public final class Views {
             "OTHER");
 
     /** A call whose figures differ from the vendor's beyond the processor's tolerance. */
-    static final String DIFFERING = "difference_class IN ('" + String.join("', '", DIFFERENCE_CLASSES) + "')";
+    public static final String DIFFERING = "difference_class IN ('" + String.join("', '", DIFFERENCE_CLASSES) + "')";
 
     private Views() {}
 

@@ -139,6 +139,8 @@ public final class RowMapper {
             optional(kpi, "flaggedCalls"),
             optional(kpi, "acdCalls"),
             optional(kpi, "acdTalkSeconds"),
+            optional(kpi, "postDialDelaySamples"),
+            optional(kpi, "postDialDelayTotalMillis"),
             instant(kpi, "emittedAt"),
             offset
         });

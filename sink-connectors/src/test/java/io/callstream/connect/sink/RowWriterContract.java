@@ -217,6 +217,8 @@ public abstract class RowWriterContract {
             0L,
             1L,
             30L,
+            1L,
+            2_000L,
             T0,
             offset
         }));
