@@ -1,6 +1,7 @@
 package io.callstream.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.callstream.connect.duckdb.DuckDbDatabases;
@@ -109,6 +110,27 @@ class EmbeddedPlatformIT {
                             HttpResponse.BodyHandlers.ofString());
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.body()).isEqualTo(explained);
+
+            // SQL from outside while it runs: through the platform, read-only
+            List<String> via = new ArrayList<>();
+            io.callstream.platform.sql.SqlClient sql =
+                    new io.callstream.platform.sql.SqlClient(first.dashboardUrl(), data.resolve("callstream.duckdb"));
+            await().atMost(Duration.ofSeconds(60))
+                    .ignoreExceptions()
+                    .until(() -> sql.query("SELECT count(*) AS calls FROM calls", via::add)
+                            .rows()
+                            .equals(List.of(List.of(2L))));
+            assertThat(via).first().asString().startsWith("through the running platform");
+            assertThatThrownBy(() -> sql.query("DELETE FROM calls", line -> {}))
+                    .hasMessageContaining("DELETE statements are refused");
+            HttpResponse<String> foreign = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(first.dashboardUrl() + "api/sql"))
+                                    .header("Origin", "https://evil.example")
+                                    .POST(HttpRequest.BodyPublishers.ofString("SELECT 1"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(foreign.statusCode()).isEqualTo(403);
         }
 
         try (EmbeddedPlatform second = EmbeddedPlatform.start(settings, line -> {})) {
@@ -116,6 +138,13 @@ class EmbeddedPlatformIT {
             assertThat(firstCall(second).getCallId()).isIn("wl-platform-1", "wl-platform-2");
             assertThat(storedCall(second)).isEqualTo("wl-platform-1|CONNECTED|121|180|1");
         }
+        // and when it is stopped, from the file itself
+        List<String> via = new ArrayList<>();
+        assertThat(new io.callstream.platform.sql.SqlClient("http://127.0.0.1:1/", data.resolve("callstream.duckdb"))
+                        .query("SELECT count(*) FROM calls", via::add)
+                        .rows())
+                .isEqualTo(List.of(List.of(2L)));
+        assertThat(via).first().asString().startsWith("from ");
         assertThat(progress)
                 .anySatisfy(line ->
                         assertThat(line).startsWith("Kafka ready at 127.0.0.1:").contains("9 topics created"))

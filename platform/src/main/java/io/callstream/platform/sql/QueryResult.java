@@ -152,6 +152,12 @@ public record QueryResult(List<String> columns, List<List<Object>> rows) {
         if (value == null) {
             return "";
         }
+        if (value instanceof Double number) {
+            // ratios and averages: four decimals are plenty to read (CSV and JSON keep every digit)
+            return new BigDecimal(number)
+                    .setScale(4, java.math.RoundingMode.HALF_EVEN)
+                    .toPlainString();
+        }
         if (value instanceof BigDecimal decimal) {
             return decimal.toPlainString();
         }
