@@ -532,6 +532,18 @@ public final class CallstreamCommand {
                 description = "Partitions of each topic created on first start (default: ${DEFAULT-VALUE}).")
         int partitions;
 
+        @Option(
+                names = "--with-postgres",
+                description = "Also run a real PostgreSQL (data under <data-dir>/postgres, loopback) and the"
+                        + " PostgreSQL sink, for psql, Grafana and BI tools.")
+        boolean withPostgres;
+
+        @Option(
+                names = "--postgres-port",
+                defaultValue = "5432",
+                description = "PostgreSQL port with --with-postgres (default: ${DEFAULT-VALUE}).")
+        int postgresPort;
+
         @Override
         public Integer call() throws InterruptedException {
             Settings settings = new Settings(
@@ -542,7 +554,8 @@ public final class CallstreamCommand {
                     ingestPort,
                     partitions,
                     true,
-                    dashboardPort);
+                    dashboardPort,
+                    withPostgres ? postgresPort : -1);
             EmbeddedPlatform platform = EmbeddedPlatform.start(settings, line -> System.out.println("  " + line));
             CountDownLatch stopped = new CountDownLatch(1);
             java.util.concurrent.atomic.AtomicInteger exitCode = new java.util.concurrent.atomic.AtomicInteger();
@@ -564,7 +577,8 @@ public final class CallstreamCommand {
                             + "  Schema registry          %s%n"
                             + "  Ingest service           %s (/health, /ready, /prometheus)%n"
                             + "  Dashboard                %s%n"
-                            + "  DuckDB (calls, KPIs)     %s%n"
+                            + "  DuckDB (calls, KPIs)     %s (read it: ./callstream sql \"SELECT …\")%n"
+                            + "%s"
                             + "  Data                     %s%n%n"
                             + "Vendor webhook endpoints:%n",
                     platform.bootstrapServers(),
@@ -572,6 +586,14 @@ public final class CallstreamCommand {
                     platform.ingestUrl(),
                     platform.dashboardUrl(),
                     platform.duckDbUrl(),
+                    platform.postgres() == null
+                            ? ""
+                            : String.format(
+                                    "  PostgreSQL               %s (psql -h 127.0.0.1 -p %d -U %s %s)%n",
+                                    platform.postgres().jdbcUrl(),
+                                    platform.postgres().port(),
+                                    platform.postgres().readerUser(),
+                                    "callstream"),
                     dataDirectory.toAbsolutePath());
             platform.vendors()
                     .forEach(vendor -> System.out.printf("  POST %s/webhooks/%s%n", platform.ingestUrl(), vendor));

@@ -44,6 +44,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
     private EmbeddedConnect connect;
     private String duckDbUrl;
     private DashboardServer dashboard;
+    private EmbeddedPostgresStore postgresStore;
 
     private EmbeddedPlatform() {}
 
@@ -157,7 +158,23 @@ public final class EmbeddedPlatform implements AutoCloseable {
         List<String> connectors = new ArrayList<>(List.of("duckdb"));
         Map<String, String> environment = System.getenv();
         String postgres = environment.get("CALLSTREAM_SINK_POSTGRES_URL");
-        if (postgres != null && !postgres.isBlank()) {
+        if (settings.withPostgres()) {
+            progress.accept("Starting PostgreSQL ...");
+            postgresStore = EmbeddedPostgresStore.start(settings.dataDirectory(), settings.postgresPort(), progress);
+            // stopped after the worker (closed in reverse order of start)
+            started.add(started.indexOf(connect), postgresStore);
+            connect.addConnector(
+                    "postgres",
+                    sinkConfig(
+                            PostgresSinkConnector.class,
+                            postgresStore.jdbcUrl(),
+                            postgresStore.writerUser(),
+                            postgresStore.writerPassword()),
+                    Duration.ofMinutes(1));
+            sinks.add("PostgreSQL (" + postgresStore.jdbcUrl() + ", readers: user " + postgresStore.readerUser()
+                    + ", password in " + settings.dataDirectory().resolve("postgres-credentials.properties") + ")");
+            connectors.add("postgres");
+        } else if (postgres != null && !postgres.isBlank()) {
             connect.addConnector(
                     "postgres",
                     sinkConfig(
@@ -243,6 +260,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
         this.onGiveUp = action;
     }
 
+    /** The PostgreSQL of {@code --with-postgres}; null without it. */
+    public EmbeddedPostgresStore postgres() {
+        return postgresStore;
+    }
+
     /** The live dashboard's URL; null when the sinks do not run. */
     public String dashboardUrl() {
         return dashboard == null ? null : dashboard.url();
@@ -310,7 +332,35 @@ public final class EmbeddedPlatform implements AutoCloseable {
             int ingestPort,
             int partitions,
             boolean runPipeline,
-            int dashboardPort) {
+            int dashboardPort,
+            int postgresPort) {
+
+        /** Without PostgreSQL. */
+        public Settings(
+                Path dataDirectory,
+                int kafkaPort,
+                int kafkaControllerPort,
+                int registryPort,
+                int ingestPort,
+                int partitions,
+                boolean runPipeline,
+                int dashboardPort) {
+            this(
+                    dataDirectory,
+                    kafkaPort,
+                    kafkaControllerPort,
+                    registryPort,
+                    ingestPort,
+                    partitions,
+                    runPipeline,
+                    dashboardPort,
+                    -1);
+        }
+
+        /** Whether a PostgreSQL runs beside DuckDB ({@code --with-postgres}). */
+        public boolean withPostgres() {
+            return postgresPort >= 0;
+        }
 
         /** With the dashboard on any free port. */
         public Settings(
