@@ -37,7 +37,8 @@ import picocli.CommandLine.Option;
             CallstreamCommand.TopicsCommand.class,
             CallstreamCommand.Explain.class,
             CallstreamCommand.Sql.class,
-            CallstreamCommand.Report.class
+            CallstreamCommand.Report.class,
+            CallstreamCommand.Reconcile.class
         })
 public final class CallstreamCommand {
 
@@ -113,9 +114,85 @@ public final class CallstreamCommand {
             } catch (io.callstream.platform.sql.SqlClient.SqlException | IllegalArgumentException e) {
                 System.err.println("callstream: " + e.getMessage());
                 return 2;
+            } catch (java.io.IOException e) {
+                System.err.println("callstream: cannot read " + e.getMessage());
+                return 2;
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
+        }
+    }
+
+    /** Three-way reconciliation: a vendor's own CDR export beside what its pushes gave. */
+    @Command(
+            name = "reconcile",
+            mixinStandardHelpOptions = true,
+            description = "Imports a vendor's CDR or bill export (CSV with a header; the column mapping per vendor is"
+                    + " configuration) and compares it with callstream's calls: calls the vendor has that callstream"
+                    + " never received, calls callstream has that the export lacks, and calls whose seconds or"
+                    + " amounts differ, with their class. The import is kept (table vendor_cdrs); importing the same"
+                    + " file again changes nothing. Exit status 3 when more calls mismatch than --fail-above.")
+    static final class Reconcile implements Callable<Integer> {
+        @Option(names = "--vendor", required = true, description = "winnerlook, ucpaas, yunhuni or ytx.")
+        String vendor;
+
+        @Option(names = "--file", required = true, description = "The vendor's export (CSV, UTF-8).")
+        Path file;
+
+        @Option(
+                names = "--mapping",
+                description = "Which columns hold what (properties: callId, startTime, talkSeconds, legASeconds,"
+                        + " billedSeconds, amount, zone); default: the one shipped for the vendor.")
+        Path mapping;
+
+        @Option(
+                names = "--tolerance-seconds",
+                defaultValue = "0",
+                description = "Seconds within which figures agree (default: ${DEFAULT-VALUE}).")
+        int toleranceSeconds;
+
+        @Option(
+                names = "--tolerance-amount",
+                defaultValue = "0",
+                description = "Amount within which figures agree (default: ${DEFAULT-VALUE}).")
+        java.math.BigDecimal toleranceAmount;
+
+        @Option(names = "--fail-above", paramLabel = "CALLS", description = "Exit with status 3 above this many.")
+        Long failAbove;
+
+        @CommandLine.Mixin
+        StoreOptions store = new StoreOptions();
+
+        @Override
+        public Integer call() {
+            return Sql.run(() -> {
+                var cdrMapping = mapping == null
+                        ? io.callstream.platform.reconcile.CdrMapping.bundled(vendor)
+                        : io.callstream.platform.reconcile.CdrMapping.load(mapping);
+                java.util.List<io.callstream.platform.reconcile.VendorCdr> export;
+                try (var in = Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+                    export = io.callstream.platform.reconcile.CdrExport.read(in, cdrMapping);
+                }
+                var kept = new io.callstream.platform.reconcile.CdrImporter(
+                                store.dashboardUrl, store.dataDirectory.resolve("callstream.duckdb"))
+                        .store(vendor, file.getFileName().toString(), export, via -> System.err.println("… " + via));
+                System.err.printf(
+                        "… %s: %d calls read; kept %d new, %d changed, %d unchanged%n",
+                        file, export.size(), kept.added(), kept.changed(), kept.unchanged());
+                var result = new io.callstream.platform.reconcile.ThreeWayReconciliation(
+                                new io.callstream.processor.domain.Reconciliation(toleranceSeconds, toleranceAmount))
+                        .compare(vendor, export, store.client(), via -> {});
+                System.err.printf(
+                        "… %d calls in the export: %d match, %d do not%n",
+                        result.exported(), result.matched(), result.mismatches().size());
+                System.out.print(result.table().format(store.format()));
+                if (failAbove != null && result.mismatches().size() > failAbove) {
+                    System.err.println("callstream: " + result.mismatches().size() + " calls do not match the vendor's"
+                            + " export (more than " + failAbove + ")");
+                    return 3;
+                }
+                return 0;
+            });
         }
     }
 

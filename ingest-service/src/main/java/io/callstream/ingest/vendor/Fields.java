@@ -175,22 +175,31 @@ public final class Fields {
         if (text.isEmpty()) {
             return Optional.empty();
         }
-        String value = text.get();
+        return Optional.of(time(path + name, text.get(), zone));
+    }
+
+    /**
+     * A time as vendors write it (the forms of {@link #optionalLocalTime}), local ones in {@code
+     * zone}: also for what is not a push, such as a vendor's CDR export.
+     *
+     * @param label the field, for the error
+     */
+    public static Instant time(String label, String value, ZoneId zone) throws InvalidPushException {
         if (value.length() != 14 && EPOCH.matcher(value).matches()) {
-            return Optional.of(epoch(name, value));
+            return epoch(label, value);
         }
         // The format is chosen by the text's shape, so a push's times are parsed once, not tried in turn.
         DateTimeFormatter format = value.length() == 14
                 ? COMPACT
                 : value.indexOf('T') > 0 ? ISO_LIKE : value.indexOf('/') > 0 ? SLASHED : DASHED;
         try {
-            return Optional.of(bounded(
-                    name, LocalDateTime.parse(value, format).atZone(zone).toInstant(), value));
+            return bounded(
+                    label, LocalDateTime.parse(value, format).atZone(zone).toInstant(), value);
         } catch (DateTimeParseException e) {
             // refused below with the formats accepted
         }
-        throw new InvalidPushException("field " + path + name
-                + " is not a time (yyyy-MM-dd HH:mm:ss, yyyyMMddHHmmss or epoch): " + shorten(value));
+        throw new InvalidPushException(
+                "field " + label + " is not a time (yyyy-MM-dd HH:mm:ss, yyyyMMddHHmmss or epoch): " + shorten(value));
     }
 
     public Instant localTime(String name, ZoneId zone) throws InvalidPushException {
@@ -211,24 +220,24 @@ public final class Fields {
         if (!EPOCH.matcher(text).matches()) {
             throw new InvalidPushException("field " + path + name + " is not an epoch time: " + shorten(text));
         }
-        return Optional.of(epoch(name, text));
+        return Optional.of(epoch(path + name, text));
     }
 
     public Instant epochMillis(String name) throws InvalidPushException {
         return optionalEpochMillis(name).orElseThrow(() -> new InvalidPushException("missing field " + path + name));
     }
 
-    private Instant epoch(String name, String digits) throws InvalidPushException {
+    private static Instant epoch(String label, String digits) throws InvalidPushException {
         String whole = digits.contains(".") ? digits.substring(0, digits.indexOf('.')) : digits;
         long number = Long.parseLong(whole); // at most 13 digits: EPOCH
         Instant instant = whole.length() <= 11 ? Instant.ofEpochSecond(number) : Instant.ofEpochMilli(number);
-        return bounded(name, instant, digits);
+        return bounded(label, instant, digits);
     }
 
     /** Times outside {@link #EARLIEST} to {@link #LATEST} are unusable, not just suspicious. */
-    private Instant bounded(String name, Instant time, String text) throws InvalidPushException {
+    private static Instant bounded(String label, Instant time, String text) throws InvalidPushException {
         if (time.isBefore(EARLIEST) || !time.isBefore(LATEST)) {
-            throw new InvalidPushException("field " + path + name + " is out of range: " + shorten(text));
+            throw new InvalidPushException("field " + label + " is out of range: " + shorten(text));
         }
         return time;
     }

@@ -70,6 +70,7 @@ public final class DashboardServer implements AutoCloseable {
         server.createContext("/api/dashboard", dashboard::data);
         server.createContext("/explain", dashboard::explain);
         server.createContext("/api/sql", dashboard::sql);
+        server.createContext("/api/vendor-cdrs", dashboard::vendorCdrs);
         server.createContext("/", dashboard::asset);
         server.start();
         return dashboard;
@@ -125,6 +126,34 @@ public final class DashboardServer implements AutoCloseable {
             String message = String.valueOf(e.getMessage());
             error.put("error", message.contains("\n") ? message.substring(0, message.indexOf('\n')) : message);
             send(exchange, 400, "application/json", json.writeValueAsBytes(error));
+        }
+    }
+
+    /**
+     * {@code POST /api/vendor-cdrs}: keeps an imported vendor export ({@code ./callstream reconcile})
+     * in the store's {@code vendor_cdrs} table; loopback only, like {@code /api/sql}.
+     */
+    private void vendorCdrs(HttpExchange exchange) throws IOException {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        if (!loopbackRequest(exchange) || !exchange.getRequestMethod().equals("POST")) {
+            answer.put("error", "POST an import, from loopback and no other site");
+            send(exchange, 403, "application/json", json.writeValueAsBytes(answer));
+            return;
+        }
+        String body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = new String(in.readNBytes(64 << 20), StandardCharsets.UTF_8);
+        }
+        try (Connection connection = DuckDbDatabases.connect(duckDbUrl)) {
+            io.callstream.platform.reconcile.CdrStore.Summary summary =
+                    io.callstream.platform.reconcile.CdrImporter.serve(connection, body);
+            answer.put("added", summary.added());
+            answer.put("changed", summary.changed());
+            answer.put("unchanged", summary.unchanged());
+            send(exchange, 200, "application/json", json.writeValueAsBytes(answer));
+        } catch (SQLException | IllegalArgumentException | IOException | ClassCastException e) {
+            answer.put("error", "cannot keep the import: " + e.getMessage());
+            send(exchange, 400, "application/json", json.writeValueAsBytes(answer));
         }
     }
 
