@@ -1,4 +1,6 @@
-// callstream's live dashboard: polls /api/dashboard every 2 s and redraws (no external libraries).
+// callstream's live dashboard: polls /api/dashboard every 2 s with the page's filters and redraws
+// (no external libraries). The view and the filters live in the URL's fragment, so a page can be
+// linked to: #view=overview|reconciliation|alerts|call&range=15m|1h|1d|all|custom&from&to&tenant&vendor.
 const COLORS = { winnerlook: "#1f77b4", ucpaas: "#ff7f0e", yunhuni: "#2ca02c", ytx: "#9467bd" };
 const color = (vendor) => COLORS[vendor] || "#7f7f7f";
 const fmt = (value, digits = 0) =>
@@ -29,13 +31,61 @@ function fillTable(id, rows, columns) {
   }));
 }
 
-// The call id, linking to the explanation of its bill (the same as ./callstream explain).
+function state() {
+  return new URLSearchParams(location.hash.substring(1));
+}
+
+function setState(changes) {
+  const next = state();
+  Object.entries(changes).forEach(([key, value]) => (value ? next.set(key, value) : next.delete(key)));
+  location.hash = next.toString();
+}
+
+// The call id, linking to the call's page: the explanation of its bill (as ./callstream explain).
 function explainLink(row) {
   const a = document.createElement("a");
-  a.href = `explain?vendor=${encodeURIComponent(row.vendor)}&callId=${encodeURIComponent(row.call_id)}`;
+  const next = state();
+  next.set("view", "call");
+  next.set("vendor", row.vendor);
+  next.set("callId", row.call_id);
+  a.href = "#" + next.toString();
   a.textContent = row.call_id;
   a.title = "why this bill";
+  a.className = "call-link";
   return a;
+}
+
+function options(id, values) {
+  const select = document.getElementById(id);
+  const chosen = state().get(id) || "";
+  const wanted = ["", ...values];
+  if ([...select.options].map((o) => o.value).join("|") !== wanted.join("|")) {
+    select.replaceChildren(...wanted.map((value) => {
+      const option = document.createElement("option");
+      option.value = value;
+      option.textContent = value || "all";
+      return option;
+    }));
+  }
+  select.value = wanted.includes(chosen) ? chosen : "";
+}
+
+function query() {
+  const s = state();
+  const q = new URLSearchParams();
+  q.set("range", s.get("range") || "1h");
+  for (const key of ["from", "to", "tenant", "vendor"]) if (s.get(key)) q.set(key, s.get(key));
+  return q.toString();
+}
+
+async function showCall() {
+  const s = state();
+  const title = `${s.get("vendor")}/${s.get("callId")}`;
+  document.getElementById("call-title").textContent = `Call ${title}: why this bill`;
+  const response = await fetch(`explain?vendor=${encodeURIComponent(s.get("vendor"))}` +
+    `&callId=${encodeURIComponent(s.get("callId"))}`, { cache: "no-store" });
+  document.getElementById("explanation").textContent = await response.text();
+  document.body.dataset.call = title;
 }
 
 function reconciliation(rows) {
@@ -125,9 +175,30 @@ function legend(minutes) {
     .join("");
 }
 
+function showView() {
+  const s = state();
+  const view = s.get("view") || "overview";
+  document.body.dataset.view = view;
+  document.querySelectorAll("main.view").forEach((main) =>
+    (main.hidden = main.id !== (view === "overview" ? "overview" : `${view}-view`)));
+  document.querySelectorAll("[data-nav]").forEach((a) => {
+    const next = state();
+    next.set("view", a.dataset.nav);
+    next.delete("callId");
+    a.href = "#" + next.toString();
+    a.classList.toggle("current", a.dataset.nav === view);
+  });
+  const range = s.get("range") || "1h";
+  document.getElementById("range").value = range;
+  document.getElementById("custom-range").hidden = range !== "custom";
+  document.getElementById("from").value = s.get("from") || "";
+  document.getElementById("to").value = s.get("to") || "";
+  if (view === "call") showCall();
+}
+
 async function refresh() {
   try {
-    const response = await fetch("/api/dashboard", { cache: "no-store" });
+    const response = await fetch("/api/dashboard?" + query(), { cache: "no-store" });
     const data = await response.json();
     if (data.waiting || data.error) {
       document.getElementById("status").textContent = data.waiting ? "waiting for the first calls…" : data.error;
@@ -146,15 +217,33 @@ async function refresh() {
       ["outcome"], ["failure_category"], ["talk_seconds", 0], ["billed_seconds", 0],
       ["billing_difference_seconds", 0], ["difference_class"], ["quality_flags"], ["version", 0]]);
     reconciliation(data.reconciliation);
+    fillTable("classes", data.reconciliation, [["vendor"], ["difference_class"], ["calls", 0]]);
+    fillTable("differing", data.differing, [["vendor"], ["call_id", undefined, explainLink], ["tenant_id"],
+      ["start_time"], ["difference_class"], ["talk_seconds", 0], ["vendor_talk_seconds", 0], ["billed_seconds", 0],
+      ["vendor_billed_seconds", 0], ["vendor_billed_source"], ["amount"], ["vendor_amount"], ["quality_flags"]]);
+    fillTable("alert-history", data.alertHistory, [["event_time"], ["state"], ["tenant_id"], ["vendor"],
+      ["failure_rate", 3], ["baseline_rate", 3], ["attempts", 0], ["failures", 0], ["top_categories"], ["message"]]);
+    options("tenant", data.tenants.map((t) => t.tenant_id));
+    options("vendor", data.vendors.map((v) => v.vendor));
     legend(data.minutes);
     const total = data.totals.reduce((sum, t) => sum + Number(t.calls), 0);
     document.getElementById("status").textContent =
       `${total} calls · ${data.alerts.length} active alerts · updated ${new Date().toISOString().substring(11, 19)} UTC`;
+    document.body.dataset.query = query();
     document.body.dataset.ready = String(total > 0);
   } catch (error) {
     document.getElementById("status").textContent = `cannot reach callstream: ${error}`;
   }
 }
 
+document.getElementById("filters").addEventListener("change", (event) => {
+  const target = event.target;
+  setState({ [target.name]: target.value });
+});
+window.addEventListener("hashchange", () => {
+  showView();
+  refresh();
+});
+showView();
 refresh();
 setInterval(refresh, 2000);

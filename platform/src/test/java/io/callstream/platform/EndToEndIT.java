@@ -95,6 +95,61 @@ class EndToEndIT {
             assertThat(Files.size(screenshot))
                     .as("a screenshot in %s", screenshot)
                     .isGreaterThan(20_000);
+
+            // Driven as a user would: pick a vendor, open a call, the reconciliation page, the alert history.
+            try (ChromiumPage page = ChromiumPage.open(platform.dashboardUrl(), data.resolve("chromium-driven"))) {
+                page.await("document.body.dataset.ready === 'true'", Duration.ofSeconds(30));
+                page.evaluate("(() => { const s = document.getElementById('vendor'); s.value = 'ytx';"
+                        + " s.dispatchEvent(new Event('change', {bubbles: true})); return true; })()");
+                page.await(
+                        "document.body.dataset.query.includes('vendor=ytx')"
+                                + " && document.querySelectorAll('#calls tbody tr').length > 0"
+                                + " && [...document.querySelectorAll('#calls tbody tr td:first-child,"
+                                + " #totals tbody tr td:first-child')].every(td => td.textContent === 'ytx')",
+                        Duration.ofSeconds(20));
+                assertThat(page.evaluate("document.querySelectorAll('#failures h3').length")
+                                .asInt())
+                        .as("the failure breakdown obeys the vendor filter")
+                        .isLessThanOrEqualTo(1);
+                String callId = page.evaluate("document.querySelector('#calls a.call-link').textContent")
+                        .asText();
+                page.evaluate("document.querySelector('#calls a.call-link').click()");
+                page.await(
+                        "document.body.dataset.view === 'call'"
+                                + " && document.getElementById('explanation').textContent.startsWith('Call ytx/"
+                                + callId + "')",
+                        Duration.ofSeconds(20));
+                assertThat(page.evaluate("document.getElementById('explanation').textContent")
+                                .asText())
+                        .contains("Raw pushes (webhooks-raw)", "Billing (v", "reconciliation: ");
+                page.evaluate("document.querySelector('[data-nav=reconciliation]').click()");
+                page.await(
+                        "document.body.dataset.view === 'reconciliation'"
+                                + " && !document.getElementById('reconciliation-view').hidden"
+                                + " && document.getElementById('overview').hidden",
+                        Duration.ofSeconds(10));
+                page.evaluate("(() => { const s = document.getElementById('vendor'); s.value = 'ucpaas';"
+                        + " s.dispatchEvent(new Event('change', {bubbles: true})); return true; })()");
+                page.await(
+                        "document.querySelectorAll('#differing tbody tr').length > 0"
+                                + " && [...document.querySelectorAll('#differing tbody tr td:first-child')]"
+                                + ".every(td => td.textContent === 'ucpaas')",
+                        Duration.ofSeconds(20));
+                page.evaluate("document.querySelector('[data-nav=alerts]').click()");
+                page.await(
+                        "[...document.querySelectorAll('#alert-history tbody tr')]"
+                                + ".some(tr => tr.textContent.includes('RAISED'))",
+                        Duration.ofSeconds(20));
+                // a range that holds none of these calls empties the panels
+                page.evaluate("(() => { location.hash = 'view=overview&range=custom&from=2001-01-01T00:00:00"
+                        + "&to=2001-01-02T00:00:00'; return true; })()");
+                page.await(
+                        "document.body.dataset.query.includes('range=custom')"
+                                + " && document.querySelectorAll('#calls tbody tr').length === 0"
+                                + " && !document.getElementById('custom-range').hidden",
+                        Duration.ofSeconds(20));
+                page.screenshot(Path.of("target", "dashboard-driven.png"));
+            }
         }
     }
 

@@ -17,8 +17,6 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,9 +31,6 @@ import java.util.concurrent.Executors;
  * sink writes.
  */
 public final class DashboardServer implements AutoCloseable {
-
-    /** The queries behind the page; each answers a list of rows. */
-    static final Map<String, String> QUERIES = queries();
 
     private final HttpServer server;
     private final String duckDbUrl;
@@ -83,9 +78,17 @@ public final class DashboardServer implements AutoCloseable {
     private void data(HttpExchange exchange) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         int status = 200;
+        DashboardFilter filter;
+        try {
+            filter = DashboardFilter.of(query(exchange), java.time.Instant.now());
+        } catch (IllegalArgumentException e) {
+            body.put("error", e.getMessage());
+            send(exchange, 400, "application/json", json.writeValueAsBytes(body));
+            return;
+        }
         try (Connection connection = DuckDbDatabases.connect(duckDbUrl);
                 Statement statement = connection.createStatement()) {
-            for (Map.Entry<String, String> query : QUERIES.entrySet()) {
+            for (Map.Entry<String, String> query : filter.queries().entrySet()) {
                 body.put(query.getKey(), rows(statement, query.getValue()));
             }
         } catch (SQLException e) {
@@ -170,7 +173,8 @@ public final class DashboardServer implements AutoCloseable {
         return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]");
     }
 
-    private void explain(HttpExchange exchange) throws IOException {
+    /** The request's query parameters (the last of a repeated one). */
+    private static Map<String, String> query(HttpExchange exchange) {
         Map<String, String> query = new LinkedHashMap<>();
         String raw = Objects.toString(exchange.getRequestURI().getRawQuery(), "");
         for (String pair : raw.split("&")) {
@@ -181,6 +185,11 @@ public final class DashboardServer implements AutoCloseable {
                         java.net.URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
             }
         }
+        return query;
+    }
+
+    private void explain(HttpExchange exchange) throws IOException {
+        Map<String, String> query = query(exchange);
         String vendor = query.get("vendor");
         String callId = query.get("callId");
         if (vendor == null || callId == null || vendor.isBlank() || callId.isBlank()) {
@@ -210,17 +219,7 @@ public final class DashboardServer implements AutoCloseable {
             while (result.next()) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    Object value = result.getObject(i);
-                    if (value instanceof Timestamp timestamp) {
-                        value = timestamp
-                                .toLocalDateTime()
-                                .toInstant(ZoneOffset.UTC)
-                                .toString();
-                    } else if (value instanceof java.time.LocalDateTime local) {
-                        value = local.toInstant(ZoneOffset.UTC).toString();
-                    } else if (value != null && !(value instanceof Number) && !(value instanceof Boolean)) {
-                        value = value.toString();
-                    }
+                    Object value = ReadOnlySql.plain(result.getObject(i));
                     row.put(meta.getColumnLabel(i), value);
                 }
                 rows.add(row);
@@ -255,40 +254,6 @@ public final class DashboardServer implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
         }
-    }
-
-    private static Map<String, String> queries() {
-        Map<String, String> queries = new LinkedHashMap<>();
-        // the last hour of minutes that have calls, per vendor (the sink's view, over all tenants)
-        queries.put(
-                "minutes",
-                "SELECT * FROM vendor_kpis_per_minute"
-                        + " WHERE window_start >= (SELECT max(window_start) FROM call_kpis) - INTERVAL 60 MINUTE"
-                        + " ORDER BY window_start");
-        queries.put(
-                "totals",
-                "SELECT tenant_id, vendor, sum(attempts) AS calls, sum(answered) AS answered,"
-                        + " sum(answered) * 1.0 / nullif(sum(attempts), 0) AS asr,"
-                        + " sum(network_effective) * 1.0 / nullif(sum(attempts), 0) AS ner,"
-                        // ACD over answered calls whose times no quality flag puts in doubt
-                        + " sum(acd_talk_seconds) * 1.0 / nullif(sum(acd_calls), 0) AS acd_seconds,"
-                        + " sum(billed_seconds) / 60.0 AS billed_minutes, sum(flagged_calls) AS flagged_calls"
-                        + " FROM call_kpis GROUP BY 1, 2 ORDER BY 2, 1");
-        queries.put(
-                "failures",
-                "SELECT vendor, failure_category, calls FROM failure_breakdown"
-                        + " WHERE failure_category <> 'NONE' ORDER BY 1, 3 DESC");
-        queries.put("alerts", "SELECT * FROM active_alerts ORDER BY event_time DESC");
-        queries.put(
-                "reconciliation",
-                "SELECT vendor, difference_class, count(*) AS calls FROM billing_differences GROUP BY 1, 2 ORDER BY 1, 2");
-        queries.put(
-                "calls",
-                "SELECT vendor, call_id, tenant_id, start_time, outcome, failure_category,"
-                        + " talk_seconds, billed_seconds, billing_difference_seconds, difference_class, quality_flags,"
-                        + " version FROM calls"
-                        + " ORDER BY finalised_at DESC LIMIT 20");
-        return queries;
     }
 
     @Override

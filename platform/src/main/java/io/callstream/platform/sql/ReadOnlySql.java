@@ -94,7 +94,7 @@ public final class ReadOnlySql {
     }
 
     /** A value as JSON and text show it: numbers stay numbers, times become UTC ISO-8601 text. */
-    static Object plain(Object value) {
+    public static Object plain(Object value) {
         return switch (value) {
             case null -> null;
             case Timestamp timestamp ->

@@ -146,8 +146,8 @@ public final class CallJoiner {
                 : Optional.empty();
         Optional<Integer> vendorBilled = vendorBilledStated.or(() -> vendorBilledDerived);
         BigDecimal vendorAmount = first(ordered, CallEvent::getVendorAmount).orElse(null);
-        List<io.callstream.schema.QualityFlag> flags =
-                QualityChecks.of(believed(ordered), joinedLegs, uncapped, cap.orElse(null), terminal, finalisedAt);
+        List<io.callstream.schema.QualityFlag> flags = QualityChecks.of(
+                believed(ordered), joinedLegs, uncapped, cap.orElse(null), terminal && bridge != null, finalisedAt);
         int talkSeconds = talk;
 
         Call call = Call.newBuilder()

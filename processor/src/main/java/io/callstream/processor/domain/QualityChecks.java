@@ -56,7 +56,8 @@ final class QualityChecks {
      * @param legs its joined legs (none null)
      * @param uncappedTalk its talk before the cap
      * @param cap the cap, null for none
-     * @param ended whether a call record says it ended
+     * @param ended whether a call record says it ended after the parties talked (a failed call
+     *     without times has nothing to bill, so its missing end is no flag)
      * @param finalisedAt when the version is produced, for events that do not say when they arrived
      */
     static List<QualityFlag> of(

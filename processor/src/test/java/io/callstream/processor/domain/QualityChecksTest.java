@@ -100,6 +100,14 @@ class QualityChecksTest {
     }
 
     @Test
+    void shouldNotFlagAFailedCallWithoutTimes() {
+        // UCPaaS: a failure reason, no starttime/stoptime: nothing was billed, so nothing is missing
+        CallEvent.Builder a = a(1, 1).setAnswerTime(null).setEndTime(null).setStateCode("5");
+        CallEvent.Builder b = b(1, 1).setAnswerTime(null).setEndTime(null).setStateCode("5");
+        assertThat(join(a, b).getQualityFlags()).isEmpty();
+    }
+
+    @Test
     void shouldTellTimingFlagsFromOthers() {
         assertThat(QualityChecks.timingSuspect(List.of(QualityFlag.ROUNDED_AMOUNT, QualityFlag.TALK_OVER_CAP)))
                 .isFalse();
