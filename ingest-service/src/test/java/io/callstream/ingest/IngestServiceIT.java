@@ -38,6 +38,12 @@ class IngestServiceIT {
             new Push("winnerlook", "answered.json", "application/json", "", "{\"resultCode\":\"200\"}"),
             new Push("winnerlook", "callee-busy-minimal.json", "application/json", "", "{\"resultCode\":\"200\"}"),
             new Push(
+                    "winnerlook",
+                    "answered-form.txt",
+                    "application/x-www-form-urlencoded",
+                    "",
+                    "{\"resultCode\":\"200\"}"),
+            new Push(
                     "winnerlook", "no-answer-gbk.json", "application/json;charset=GBK", "", "{\"resultCode\":\"200\"}"),
             new Push("yunhuni", "both-answered.json", "application/json;charset=utf-8", "", "OK"),
             new Push("yunhuni", "b-not-answered.json", "application/json;charset=utf-8", "", "OK"),

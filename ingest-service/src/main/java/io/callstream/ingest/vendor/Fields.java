@@ -60,6 +60,41 @@ public final class Fields {
         return parse(JSON, request.text(), "JSON");
     }
 
+    /** The form media type, in which some vendors' platforms post the same fields as JSON. */
+    public static final String FORM = "application/x-www-form-urlencoded";
+
+    /**
+     * The push body as JSON, or, when it is posted as a form ({@value #FORM}), its fields as text
+     * values (percent-decoded with the declared charset, UTF-8 by default; a repeated field keeps its
+     * last value), read the same way.
+     */
+    public static Fields jsonOrForm(PushRequest request) throws InvalidPushException {
+        String type = request.contentType() == null ? "" : request.contentType().toLowerCase(java.util.Locale.ROOT);
+        if (!type.startsWith(FORM)) {
+            return json(request);
+        }
+        java.nio.charset.Charset charset = request.declaredCharset().orElse(java.nio.charset.StandardCharsets.UTF_8);
+        String text = new String(request.body(), java.nio.charset.StandardCharsets.ISO_8859_1).trim();
+        if (text.isEmpty()) {
+            throw new InvalidPushException("empty body");
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode fields = JSON.createObjectNode();
+        for (String pair : text.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            try {
+                String name = java.net.URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), charset);
+                String value = equals < 0 ? "" : java.net.URLDecoder.decode(pair.substring(equals + 1), charset);
+                fields.put(name, value);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidPushException("malformed form field: " + shorten(pair));
+            }
+        }
+        return new Fields(fields, "");
+    }
+
     /**
      * The push body as an XML document's root element: decoded with the charset the Content-Type
      * declares, or else the one the XML declaration names (UTF-8 when neither does).

@@ -38,7 +38,8 @@ public final class WinnerlookAdapter implements VendorAdapter {
 
     @Override
     public List<CallEvent> normalize(PushRequest request, VendorContext context) throws InvalidPushException {
-        Fields push = Fields.json(request);
+        // JSON as seed 003 shows; the known PHP consumer also reads the same fields posted as a form
+        Fields push = Fields.jsonOrForm(request);
         String callId = push.text("callId");
         String tenant = push.optionalText("accountId").orElse(context.defaultTenant());
         // Every time field is optional (seed 003: 必要 否); a record without times is dated by its arrival.
@@ -107,6 +108,11 @@ public final class WinnerlookAdapter implements VendorAdapter {
             return HangupSide.B;
         }
         return HangupSide.UNKNOWN;
+    }
+
+    @Override
+    public java.util.Set<String> mediaTypes() {
+        return java.util.Set.of("application/json", Fields.FORM);
     }
 
     @Override

@@ -91,6 +91,19 @@ class WinnerlookAdapterTest {
     }
 
     @Test
+    void shouldReadTheSameFieldsPostedAsAForm() throws Exception {
+        List<CallEvent> asJson = adapter.normalize(push("answered.json", JSON), CONTEXT);
+        List<CallEvent> asForm =
+                adapter.normalize(push("answered-form.txt", "application/x-www-form-urlencoded"), CONTEXT);
+
+        assertThat(asForm).hasSize(2);
+        assertThat(asForm)
+                .usingRecursiveFieldByFieldElementComparatorIgnoringFields("eventId", "customData", "envelopeId")
+                .isEqualTo(asJson);
+        assertThat(asForm).extracting(CallEvent::getCustomData).containsOnly("订单-1");
+    }
+
+    @Test
     void shouldAcceptAPushWithoutTimesDatedByItsArrival() throws Exception {
         PushRequest push = push("missing-end-time.json", JSON);
 
