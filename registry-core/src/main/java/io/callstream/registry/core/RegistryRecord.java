@@ -5,15 +5,33 @@ import io.callstream.registry.client.CompatibilityLevel;
 /** A change to the registry's state: what its journal stores and replays, in order. */
 public sealed interface RegistryRecord {
 
-    /** A schema version registered under a subject, or soft-deleted when {@code deleted}. */
-    record SchemaVersion(String subject, int version, int id, String schema, boolean deleted)
-            implements RegistryRecord {}
+    /**
+     * A schema version registered under a subject, or soft-deleted when {@code deleted}; {@code
+     * metadata} is the schema's metadata (properties, tags) as canonical JSON (keys sorted), or null.
+     */
+    record SchemaVersion(String subject, int version, int id, String schema, boolean deleted, String metadata)
+            implements RegistryRecord {
+
+        /** Without metadata. */
+        public SchemaVersion(String subject, int version, int id, String schema, boolean deleted) {
+            this(subject, version, id, schema, deleted, null);
+        }
+    }
 
     /** A schema version permanently deleted. */
     record SchemaVersionRemoved(String subject, int version) implements RegistryRecord {}
 
-    /** A compatibility level set ({@code level} non-null) or removed; null subject: the global level. */
-    record Config(String subject, CompatibilityLevel level) implements RegistryRecord {}
+    /**
+     * A compatibility level set ({@code level} non-null) or removed; null subject: the global level;
+     * {@code normalize} whether schemas are normalized on registration and lookup (null: not set).
+     */
+    record Config(String subject, CompatibilityLevel level, Boolean normalize) implements RegistryRecord {
+
+        /** Without a normalize setting. */
+        public Config(String subject, CompatibilityLevel level) {
+            this(subject, level, null);
+        }
+    }
 
     /**
      * The highest schema id ever issued: kept so that an id freed by a permanent delete (and

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -45,6 +46,9 @@ public final class RegistryState {
     private final Map<Integer, String> schemasById = new HashMap<>();
     private final Map<String, Integer> idsBySchema = new HashMap<>();
     private final Map<String, CompatibilityLevel> subjectLevels = new HashMap<>();
+    private final Map<Integer, String> metadataById = new HashMap<>();
+    private final Map<String, Boolean> subjectNormalize = new HashMap<>();
+    private Boolean globalNormalize;
     private CompatibilityLevel globalLevel;
     private int maxId;
 
@@ -64,7 +68,10 @@ public final class RegistryState {
                 subjects.computeIfAbsent(version.subject(), s -> new TreeMap<>())
                         .put(version.version(), version);
                 schemasById.put(version.id(), version.schema());
-                idsBySchema.putIfAbsent(version.schema(), version.id());
+                if (version.metadata() != null) {
+                    metadataById.put(version.id(), version.metadata());
+                }
+                idsBySchema.putIfAbsent(identity(version.schema(), version.metadata()), version.id());
                 maxId = Math.max(maxId, version.id());
             }
             case SchemaVersionRemoved removed -> {
@@ -75,17 +82,25 @@ public final class RegistryState {
                 }
                 if (gone != null && !isReferenced(gone.id())) {
                     schemasById.remove(gone.id());
-                    idsBySchema.remove(gone.schema(), gone.id());
+                    metadataById.remove(gone.id());
+                    idsBySchema.remove(identity(gone.schema(), gone.metadata()), gone.id());
                 }
             }
             case IdWatermark watermark -> maxId = Math.max(maxId, watermark.maxId());
             case Config config -> {
                 if (config.subject() == null) {
-                    globalLevel = config.level();
+                    globalLevel = config.level() == null ? globalLevel : config.level();
+                    globalNormalize = config.normalize();
                 } else if (config.level() == null) {
                     subjectLevels.remove(config.subject());
+                    subjectNormalize.remove(config.subject());
                 } else {
                     subjectLevels.put(config.subject(), config.level());
+                    if (config.normalize() == null) {
+                        subjectNormalize.remove(config.subject());
+                    } else {
+                        subjectNormalize.put(config.subject(), config.normalize());
+                    }
                 }
             }
         }
@@ -93,13 +108,21 @@ public final class RegistryState {
 
     /** Registers a schema under a subject, or returns the id it already has there. */
     public synchronized int register(String subject, String schemaText) {
+        return registerVersion(subject, schemaText, null).id();
+    }
+
+    /**
+     * Registers a schema with its metadata (canonical JSON, or null) under a subject, or returns the
+     * version it already has there: a schema is identified by its text and its metadata together.
+     */
+    public synchronized SchemaMetadata registerVersion(String subject, String schemaText, String metadata) {
         Schema schema = parse(schemaText);
         String canonical = schema.toString();
         Optional<SchemaVersion> existing = live(subject).stream()
-                .filter(version -> version.schema().equals(canonical))
+                .filter(version -> version.schema().equals(canonical) && Objects.equals(version.metadata(), metadata))
                 .findFirst();
         if (existing.isPresent()) {
-            return existing.get().id();
+            return metadata(existing.get());
         }
         List<String> problems = AvroCompatibility.incompatibilities(level(subject), schema, liveSchemas(subject));
         if (!problems.isEmpty()) {
@@ -109,25 +132,76 @@ public final class RegistryState {
                     "Schema being registered is incompatible with an earlier schema for subject \"" + subject
                             + "\", details: " + problems);
         }
-        int id = idsBySchema.getOrDefault(canonical, maxId + 1);
+        int id = idsBySchema.getOrDefault(identity(canonical, metadata), maxId + 1);
         if (id > maxId) {
             change(new IdWatermark(id));
         }
         TreeMap<Integer, SchemaVersion> versions = subjects.get(subject);
         int version = versions == null || versions.isEmpty() ? 1 : versions.lastKey() + 1;
-        change(new SchemaVersion(subject, version, id, canonical, false));
-        return id;
+        SchemaVersion registered = new SchemaVersion(subject, version, id, canonical, false, metadata);
+        change(registered);
+        return metadata(registered);
+    }
+
+    private static String identity(String canonical, String metadata) {
+        return metadata == null ? canonical : canonical + '\u0000' + metadata;
+    }
+
+    /** The metadata of a schema id (canonical JSON), or null. */
+    public synchronized String metadataById(int id) {
+        schemaById(id);
+        return metadataById.get(id);
+    }
+
+    /** The metadata of one version of a subject (canonical JSON), or null. */
+    public synchronized String metadataOf(String subject, int version) {
+        TreeMap<Integer, SchemaVersion> versions = subjects.get(subject);
+        SchemaVersion found = versions == null ? null : versions.get(version);
+        return found == null ? null : found.metadata();
+    }
+
+    /** The latest version of a subject whose metadata {@code matches}. */
+    public synchronized SchemaMetadata latestMatching(
+            String subject, java.util.function.Predicate<String> matches, boolean includeDeleted) {
+        List<SchemaVersion> versions = includeDeleted ? all(subject) : live(subject);
+        if (versions.isEmpty()) {
+            throw subjectNotFound(subject);
+        }
+        return versions.reversed().stream()
+                .filter(version -> version.metadata() != null && matches.test(version.metadata()))
+                .findFirst()
+                .map(RegistryState::metadata)
+                .orElseThrow(() -> new RegistryException(404, SCHEMA_NOT_FOUND, "Schema not found"));
+    }
+
+    /** Whether schemas are normalized for a subject (or globally, subject null); null when not set. */
+    public synchronized Boolean normalize(String subject) {
+        return subject == null ? globalNormalize : subjectNormalize.get(subject);
+    }
+
+    /** Sets a compatibility level (null: keep the one in force) and the normalize setting (null: unset). */
+    public synchronized void setConfig(String subject, CompatibilityLevel level, Boolean normalize) {
+        CompatibilityLevel effective =
+                level != null ? level : subject == null ? globalLevel : subjectLevel(subject, true);
+        change(new Config(subject, effective, normalize));
     }
 
     /** Finds a schema among a subject's versions. */
     public synchronized SchemaMetadata lookup(String subject, String schemaText, boolean includeDeleted) {
+        return lookup(subject, schemaText, null, includeDeleted);
+    }
+
+    /** Finds a schema among a subject's versions; with metadata (canonical JSON), the version with that metadata. */
+    public synchronized SchemaMetadata lookup(
+            String subject, String schemaText, String metadata, boolean includeDeleted) {
         String canonical = parse(schemaText).toString();
         List<SchemaVersion> versions = includeDeleted ? all(subject) : live(subject);
         if (versions.isEmpty()) {
             throw subjectNotFound(subject);
         }
         return versions.stream()
-                .filter(version -> version.schema().equals(canonical))
+                .filter(version ->
+                        version.schema().equals(canonical) && (metadata == null || metadata.equals(version.metadata())))
                 .findFirst()
                 .map(RegistryState::metadata)
                 .orElseThrow(() -> new RegistryException(404, SCHEMA_NOT_FOUND, "Schema not found"));
@@ -333,7 +407,8 @@ public final class RegistryState {
     }
 
     private static SchemaVersion softDeleted(SchemaVersion version) {
-        return new SchemaVersion(version.subject(), version.version(), version.id(), version.schema(), true);
+        return new SchemaVersion(
+                version.subject(), version.version(), version.id(), version.schema(), true, version.metadata());
     }
 
     private static SchemaMetadata metadata(SchemaVersion version) {

@@ -193,20 +193,34 @@ public final class KafkaSchemaJournal implements Consumer<RegistryRecord>, AutoC
 
     static byte[] value(RegistryRecord record) {
         return switch (record) {
-            case SchemaVersion version ->
-                bytes(JSON.createObjectNode()
+            case SchemaVersion version -> {
+                ObjectNode value = JSON.createObjectNode()
                         .put("subject", version.subject())
                         .put("version", version.version())
                         .put("id", version.id())
                         .put("schema", version.schema())
-                        .put("deleted", version.deleted()));
+                        .put("deleted", version.deleted());
+                if (version.metadata() != null) {
+                    value.set("metadata", read(version.metadata().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                }
+                yield bytes(value);
+            }
             case SchemaVersionRemoved removed -> null;
             case IdWatermark watermark -> bytes(JSON.createObjectNode().put("maxId", watermark.maxId()));
             case Config config ->
                 config.level() == null
                         ? null
-                        : bytes(JSON.createObjectNode()
-                                .put("compatibilityLevel", config.level().name()));
+                        : bytes(
+                                config.normalize() == null
+                                        ? JSON.createObjectNode()
+                                                .put(
+                                                        "compatibilityLevel",
+                                                        config.level().name())
+                                        : JSON.createObjectNode()
+                                                .put(
+                                                        "compatibilityLevel",
+                                                        config.level().name())
+                                                .put("normalize", config.normalize()));
         };
     }
 
@@ -225,18 +239,38 @@ public final class KafkaSchemaJournal implements Consumer<RegistryRecord>, AutoC
                                 value.get("version").asInt(),
                                 value.get("id").asInt(),
                                 value.get("schema").asText(),
-                                value.path("deleted").asBoolean(false));
+                                value.path("deleted").asBoolean(false),
+                                value.hasNonNull("metadata") ? canonicalJson(value.get("metadata")) : null);
             case "CONFIG" ->
                 new Config(
                         subject,
                         value == null
                                 ? null
                                 : CompatibilityLevel.parse(
-                                        value.get("compatibilityLevel").asText()));
+                                        value.get("compatibilityLevel").asText()),
+                        value != null && value.hasNonNull("normalize")
+                                ? value.get("normalize").asBoolean()
+                                : null);
             case ID_WATERMARK ->
                 value == null ? null : new IdWatermark(value.get("maxId").asInt());
             default -> null;
         };
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper SORTED =
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                    .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    /**
+     * A JSON value as canonical text: object keys sorted at every level, no spaces; how a schema's
+     * metadata is compared (two equal metadata objects are one text whatever their key order).
+     */
+    static String canonicalJson(JsonNode node) {
+        try {
+            return SORTED.writeValueAsString(SORTED.treeToValue(node, Object.class));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
+        }
     }
 
     private static void schemaKey(ObjectNode key, String subject, int version) {

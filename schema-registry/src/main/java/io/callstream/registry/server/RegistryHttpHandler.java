@@ -118,11 +118,18 @@ final class RegistryHttpHandler implements HttpHandler {
         boolean permanent = request.flag("permanent");
         return switch (path.size() + " " + method) {
             case "1 GET" -> state.subjects(deleted);
-            case "2 POST" -> metadata(state.lookup(path.get(1), request.schema(), deleted));
+            case "2 POST" -> metadata(state.lookup(path.get(1), request.schema(), request.metadata(), deleted));
             case "2 DELETE" -> state.deleteSubject(path.get(1), permanent);
-            case "3 GET" -> versionsOnly(path) ? state.versions(path.get(1), deleted) : throwNotFound();
+            case "3 GET" ->
+                versionsOnly(path)
+                        ? state.versions(path.get(1), deleted)
+                        : path.get(2).equals("metadata")
+                                ? metadata(state.latestMatching(path.get(1), request.metadataFilter(), deleted))
+                                : throwNotFound();
             case "3 POST" ->
-                versionsOnly(path) ? Map.of("id", state.register(path.get(1), request.schema())) : throwNotFound();
+                versionsOnly(path)
+                        ? registered(state.registerVersion(path.get(1), request.schema(), request.metadata()))
+                        : throwNotFound();
             case "4 GET" ->
                 versionsOnly(path) ? metadata(state.version(path.get(1), path.get(3), deleted)) : throwNotFound();
             case "4 DELETE" ->
@@ -145,7 +152,9 @@ final class RegistryHttpHandler implements HttpHandler {
         }
         int id = parseId(path.get(2));
         if (path.size() == 3) {
-            return Map.of("schema", state.schemaById(id));
+            ObjectNode schema = JSON.createObjectNode().put("schema", state.schemaById(id));
+            withMetadata(schema, state.metadataById(id));
+            return schema;
         }
         return switch (path.get(3)) {
             case "schema" -> JSON.readTree(state.schemaById(id));
@@ -170,17 +179,44 @@ final class RegistryHttpHandler implements HttpHandler {
             throw notFound();
         }
         return switch (method) {
-            case "GET" ->
-                Map.of(
-                        "compatibilityLevel",
-                        (subject == null
-                                        ? state.globalLevel()
-                                        : state.subjectLevel(subject, request.flag("defaultToGlobal")))
-                                .name());
+            case "GET" -> {
+                ObjectNode config = JSON.createObjectNode()
+                        .put(
+                                "compatibilityLevel",
+                                (subject == null
+                                                ? state.globalLevel()
+                                                : state.subjectLevel(subject, request.flag("defaultToGlobal")))
+                                        .name());
+                Boolean normalize = state.normalize(subject);
+                if (normalize == null && subject != null && request.flag("defaultToGlobal")) {
+                    normalize = state.normalize(null);
+                }
+                if (normalize != null) {
+                    config.put("normalize", normalize);
+                }
+                yield config;
+            }
             case "PUT" -> {
-                CompatibilityLevel level = request.compatibility();
-                state.setLevel(subject, level);
-                yield Map.of("compatibility", level.name());
+                JsonNode body = request.json();
+                CompatibilityLevel level = body.has("compatibility") ? request.compatibility() : null;
+                Boolean normalize = body.hasNonNull("normalize")
+                        ? Boolean.valueOf(body.get("normalize").asBoolean())
+                        : state.normalize(subject);
+                if (level == null && !body.has("normalize")) {
+                    throw new BadRequest(422, 42203, "Invalid compatibility level. none given");
+                }
+                state.setConfig(subject, level, normalize);
+                ObjectNode updated = JSON.createObjectNode();
+                updated.put(
+                        "compatibility",
+                        (level != null
+                                        ? level
+                                        : subject == null ? state.globalLevel() : state.subjectLevel(subject, true))
+                                .name());
+                if (body.hasNonNull("normalize")) {
+                    updated.put("normalize", normalize);
+                }
+                yield updated;
             }
             case "DELETE" -> {
                 if (subject == null) {
@@ -231,12 +267,35 @@ final class RegistryHttpHandler implements HttpHandler {
         }
     }
 
-    private static ObjectNode metadata(SchemaMetadata metadata) {
-        return JSON.createObjectNode()
+    /** A version as Confluent's API returns it: subject, version, id, schema, and its metadata if any. */
+    private ObjectNode metadata(SchemaMetadata metadata) {
+        ObjectNode version = JSON.createObjectNode()
                 .put("subject", metadata.subject())
                 .put("version", metadata.version())
                 .put("id", metadata.id())
                 .put("schema", metadata.schema());
+        withMetadata(version, state.metadataOf(metadata.subject(), metadata.version()));
+        return version;
+    }
+
+    /** The full answer to a registration: id and version (as current clients read them), schema, metadata. */
+    private ObjectNode registered(SchemaMetadata metadata) {
+        ObjectNode answer = JSON.createObjectNode()
+                .put("id", metadata.id())
+                .put("version", metadata.version())
+                .put("schema", metadata.schema());
+        withMetadata(answer, state.metadataOf(metadata.subject(), metadata.version()));
+        return answer;
+    }
+
+    private static void withMetadata(ObjectNode node, String metadata) {
+        if (metadata != null) {
+            try {
+                node.set("metadata", JSON.readTree(metadata));
+            } catch (IOException e) {
+                throw new IllegalStateException("stored metadata is not JSON", e);
+            }
+        }
     }
 
     private static Map<String, Object> error(int code, String message) {
@@ -262,7 +321,8 @@ final class RegistryHttpHandler implements HttpHandler {
         }
     }
 
-    private record Request(String method, List<String> path, Map<String, String> query, HttpExchange exchange) {
+    private record Request(
+            String method, List<String> path, Map<String, String> query, HttpExchange exchange, JsonNode[] read) {
 
         static Request of(HttpExchange exchange) {
             String rawPath = exchange.getRequestURI().getRawPath();
@@ -280,7 +340,12 @@ final class RegistryHttpHandler implements HttpHandler {
                             eq < 0 ? "" : decode(pair.substring(eq + 1)));
                 }
             }
-            return new Request(exchange.getRequestMethod().toUpperCase(java.util.Locale.ROOT), path, query, exchange);
+            return new Request(
+                    exchange.getRequestMethod().toUpperCase(java.util.Locale.ROOT),
+                    path,
+                    query,
+                    exchange,
+                    new JsonNode[1]);
         }
 
         boolean flag(String name) {
@@ -304,6 +369,58 @@ final class RegistryHttpHandler implements HttpHandler {
             return schema.asText();
         }
 
+        /** The body's {@code metadata} as canonical JSON (keys sorted); null when absent or empty. */
+        String metadata() throws IOException {
+            JsonNode metadata = body().get("metadata");
+            if (metadata == null || metadata.isNull() || (metadata.isObject() && metadata.isEmpty())) {
+                return null;
+            }
+            if (!metadata.isObject()) {
+                throw new BadRequest(422, 42201, "metadata must be an object (properties, tags, sensitive)");
+            }
+            return KafkaSchemaJournal.canonicalJson(metadata);
+        }
+
+        /**
+         * The {@code key}/{@code value} pairs of {@code GET /subjects/{s}/metadata}: a version matches
+         * when its metadata properties hold every pair.
+         */
+        java.util.function.Predicate<String> metadataFilter() {
+            List<String> keys = new java.util.ArrayList<>();
+            List<String> values = new java.util.ArrayList<>();
+            String rawQuery = exchange.getRequestURI().getRawQuery();
+            for (String pair : rawQuery == null ? new String[0] : rawQuery.split("&")) {
+                int eq = pair.indexOf('=');
+                String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+                String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+                if (name.equals("key")) {
+                    keys.add(value);
+                } else if (name.equals("value")) {
+                    values.add(value);
+                }
+            }
+            if (keys.size() != values.size()) {
+                throw new BadRequest(422, 42201, "every key needs a value");
+            }
+            return metadata -> {
+                try {
+                    JsonNode properties = JSON.readTree(metadata).path("properties");
+                    for (int i = 0; i < keys.size(); i++) {
+                        if (!values.get(i).equals(properties.path(keys.get(i)).asText(null))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                } catch (IOException e) {
+                    return false;
+                }
+            };
+        }
+
+        JsonNode json() throws IOException {
+            return body();
+        }
+
         CompatibilityLevel compatibility() throws IOException {
             JsonNode level = body().get("compatibility");
             try {
@@ -314,6 +431,9 @@ final class RegistryHttpHandler implements HttpHandler {
         }
 
         private JsonNode body() throws IOException {
+            if (read[0] != null) {
+                return read[0];
+            }
             try (InputStream in = exchange.getRequestBody()) {
                 byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
                 if (bytes.length > MAX_BODY_BYTES) {
@@ -323,6 +443,7 @@ final class RegistryHttpHandler implements HttpHandler {
                 if (node == null || !node.isObject()) {
                     throw new BadRequest(422, 422, "Request body must be a JSON object");
                 }
+                read[0] = node;
                 return node;
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new BadRequest(422, 422, "Unrecognized JSON body: " + e.getOriginalMessage());

@@ -213,6 +213,15 @@ class SchemaRegistryServerIT {
                 firstClient.register("gone-value", Schema.create(Schema.Type.STRING));
                 firstClient.deleteSubject("gone-value", false);
                 firstClient.setCompatibility(null, CompatibilityLevel.FULL);
+                // metadata and normalize, as current Confluent clients send them
+                assertThat(post(
+                                        first.url(),
+                                        "/subjects/meta-value/versions",
+                                        "{\"schema\":\"\\\"string\\\"\",\"metadata\":{\"properties\":{\"owner\":\"ops\",\"a\":\"1\"}}}")
+                                .get("version")
+                                .asInt())
+                        .isEqualTo(1);
+                post(first.url(), "/config/meta-value", "{\"compatibility\":\"NONE\",\"normalize\":true}", "PUT");
             }
             persistent.stop();
             persistent.start();
@@ -220,14 +229,52 @@ class SchemaRegistryServerIT {
             try (SchemaRegistryServer second = SchemaRegistryServer.start(persistentConfig)) {
                 var secondClient = new RestSchemaRegistryClient(RegistryClientConfig.of(second.url()));
 
-                assertThat(secondClient.subjects()).containsExactly("call-events-value", "calls-value");
+                assertThat(secondClient.subjects()).containsExactly("call-events-value", "calls-value", "meta-value");
                 assertThat(secondClient.getLatest("call-events-value").id()).isEqualTo(eventsId);
                 assertThat(secondClient.getById(callsId)).isEqualTo(Call.getClassSchema());
                 assertThat(secondClient.getCompatibility(null)).isEqualTo(CompatibilityLevel.FULL);
                 assertThat(secondClient.register("new-value", Schema.create(Schema.Type.LONG)))
                         .isGreaterThan(Math.max(eventsId, callsId) + 1);
+                JsonNode meta = JSON.readTree(HTTP.send(
+                                HttpRequest.newBuilder(URI.create(second.url() + "/subjects/meta-value/versions/1"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body());
+                // the same metadata whatever its key order: it is kept canonical
+                assertThat(meta.get("metadata").toString())
+                        .isEqualTo("{\"properties\":{\"a\":\"1\",\"owner\":\"ops\"}}");
+                assertThat(JSON.readTree(HTTP.send(
+                                                HttpRequest.newBuilder(URI.create(second.url() + "/config/meta-value"))
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.ofString())
+                                        .body())
+                                .toString())
+                        .isEqualTo("{\"compatibilityLevel\":\"NONE\",\"normalize\":true}");
+                // a lookup with the metadata in the other key order finds the version
+                assertThat(post(
+                                        second.url(),
+                                        "/subjects/meta-value",
+                                        "{\"schema\":\"\\\"string\\\"\",\"metadata\":{\"properties\":{\"a\":\"1\",\"owner\":\"ops\"}}}")
+                                .get("version")
+                                .asInt())
+                        .isEqualTo(1);
             }
         }
+    }
+
+    private static JsonNode post(String base, String path, String body) throws Exception {
+        return post(base, path, body, "POST");
+    }
+
+    private static JsonNode post(String base, String path, String body, String method) throws Exception {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .method(method, HttpRequest.BodyPublishers.ofString(body))
+                        .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
     }
 
     private Response get(String path) throws Exception {
