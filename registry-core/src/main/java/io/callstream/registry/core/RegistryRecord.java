@@ -34,6 +34,12 @@ public sealed interface RegistryRecord {
     }
 
     /**
+     * A subject's (null: the registry's) mode, READWRITE, READONLY or IMPORT; null mode removes a
+     * subject's own mode.
+     */
+    record Mode(String subject, String mode) implements RegistryRecord {}
+
+    /**
      * The highest schema id ever issued: kept so that an id freed by a permanent delete (and
      * compaction of its record) is never issued again for another schema.
      */

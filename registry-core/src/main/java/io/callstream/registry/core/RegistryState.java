@@ -1,8 +1,10 @@
 package io.callstream.registry.core;
 
 import static io.callstream.registry.client.RegistryException.INCOMPATIBLE_SCHEMA;
+import static io.callstream.registry.client.RegistryException.INVALID_MODE;
 import static io.callstream.registry.client.RegistryException.INVALID_SCHEMA;
 import static io.callstream.registry.client.RegistryException.INVALID_VERSION;
+import static io.callstream.registry.client.RegistryException.OPERATION_NOT_PERMITTED;
 import static io.callstream.registry.client.RegistryException.SCHEMA_NOT_FOUND;
 import static io.callstream.registry.client.RegistryException.SUBJECT_COMPATIBILITY_NOT_CONFIGURED;
 import static io.callstream.registry.client.RegistryException.SUBJECT_NOT_FOUND;
@@ -49,6 +51,12 @@ public final class RegistryState {
     private final Map<Integer, String> metadataById = new HashMap<>();
     private final Map<String, Boolean> subjectNormalize = new HashMap<>();
     private Boolean globalNormalize;
+    private final Map<String, String> subjectModes = new HashMap<>();
+    private String globalMode = "READWRITE";
+
+    /** The modes of Confluent's API: READWRITE, READONLY (no changes), IMPORT (registration at given ids). */
+    public static final java.util.Set<String> MODES = java.util.Set.of("READWRITE", "READONLY", "IMPORT");
+
     private CompatibilityLevel globalLevel;
     private int maxId;
 
@@ -87,6 +95,15 @@ public final class RegistryState {
                 }
             }
             case IdWatermark watermark -> maxId = Math.max(maxId, watermark.maxId());
+            case RegistryRecord.Mode mode -> {
+                if (mode.subject() == null) {
+                    globalMode = mode.mode() == null ? "READWRITE" : mode.mode();
+                } else if (mode.mode() == null) {
+                    subjectModes.remove(mode.subject());
+                } else {
+                    subjectModes.put(mode.subject(), mode.mode());
+                }
+            }
             case Config config -> {
                 if (config.subject() == null) {
                     globalLevel = config.level() == null ? globalLevel : config.level();
@@ -116,6 +133,24 @@ public final class RegistryState {
      * version it already has there: a schema is identified by its text and its metadata together.
      */
     public synchronized SchemaMetadata registerVersion(String subject, String schemaText, String metadata) {
+        return registerVersion(subject, schemaText, metadata, null, null);
+    }
+
+    /**
+     * Registers as {@link #registerVersion(String, String, String)}; in IMPORT mode at the given id
+     * (and version, else the next), as when a registry's schemas are copied from another.
+     */
+    public synchronized SchemaMetadata registerVersion(
+            String subject, String schemaText, String metadata, Integer importId, Integer importVersion) {
+        writable(subject);
+        boolean importing = "IMPORT".equals(mode(subject, true));
+        if (importId != null && !importing) {
+            throw new RegistryException(
+                    422,
+                    OPERATION_NOT_PERMITTED,
+                    "Registering at a given id is permitted in IMPORT mode only (subject " + subject + " is "
+                            + mode(subject, true) + ")");
+        }
         Schema schema = parse(schemaText);
         String canonical = schema.toString();
         Optional<SchemaVersion> existing = live(subject).stream()
@@ -133,14 +168,70 @@ public final class RegistryState {
                             + "\", details: " + problems);
         }
         int id = idsBySchema.getOrDefault(identity(canonical, metadata), maxId + 1);
+        if (importId != null) {
+            String holder = schemasById.get(importId);
+            if (holder != null && !holder.equals(canonical)) {
+                throw new RegistryException(
+                        422, OPERATION_NOT_PERMITTED, "Schema id " + importId + " is already another schema's");
+            }
+            id = importId;
+        }
         if (id > maxId) {
             change(new IdWatermark(id));
         }
         TreeMap<Integer, SchemaVersion> versions = subjects.get(subject);
         int version = versions == null || versions.isEmpty() ? 1 : versions.lastKey() + 1;
+        if (importVersion != null) {
+            if (versions != null && versions.containsKey(importVersion)) {
+                throw new RegistryException(
+                        422,
+                        OPERATION_NOT_PERMITTED,
+                        "Version " + importVersion + " of " + subject + " exists already");
+            }
+            version = importVersion;
+        }
         SchemaVersion registered = new SchemaVersion(subject, version, id, canonical, false, metadata);
         change(registered);
         return metadata(registered);
+    }
+
+    /** The mode of a subject (its own, else the registry's when {@code defaultToGlobal}); null when not set. */
+    public synchronized String mode(String subject, boolean defaultToGlobal) {
+        if (subject == null) {
+            return globalMode;
+        }
+        String own = subjectModes.get(subject);
+        return own != null || !defaultToGlobal ? own : globalMode;
+    }
+
+    /** Sets (mode non-null) or removes a subject's mode, or the registry's (subject null). */
+    public synchronized String setMode(String subject, String mode) {
+        if (mode != null && !MODES.contains(mode)) {
+            throw new RegistryException(422, INVALID_MODE, "Invalid mode " + mode + "; use one of " + MODES);
+        }
+        String before = mode(subject, true);
+        change(new RegistryRecord.Mode(subject, mode));
+        return before;
+    }
+
+    private void writable(String subject) {
+        if ("READONLY".equals(mode(subject, true))) {
+            throw new RegistryException(422, OPERATION_NOT_PERMITTED, "Subject " + subject + " is in read-only mode");
+        }
+    }
+
+    /** Every version (latest only, when asked) of the subjects starting with {@code prefix}. */
+    public synchronized List<SchemaMetadata> schemas(String prefix, boolean includeDeleted, boolean latestOnly) {
+        List<SchemaMetadata> all = new ArrayList<>();
+        for (String subject : subjects(includeDeleted)) {
+            if (!subject.startsWith(prefix)) {
+                continue;
+            }
+            List<SchemaVersion> versions = includeDeleted ? all(subject) : live(subject);
+            (latestOnly && !versions.isEmpty() ? List.of(versions.getLast()) : versions)
+                    .forEach(version -> all.add(metadata(version)));
+        }
+        return all;
     }
 
     private static String identity(String canonical, String metadata) {
@@ -247,6 +338,7 @@ public final class RegistryState {
 
     /** Soft-deletes a subject, or permanently deletes one already soft-deleted. */
     public synchronized List<Integer> deleteSubject(String subject, boolean permanent) {
+        writable(subject);
         List<SchemaVersion> all = all(subject);
         List<SchemaVersion> live = live(subject);
         if (all.isEmpty()) {
@@ -277,6 +369,7 @@ public final class RegistryState {
 
     /** Soft-deletes a version, or permanently deletes one already soft-deleted. */
     public synchronized int deleteVersion(String subject, String versionSpec, boolean permanent) {
+        writable(subject);
         SchemaVersion version = find(subject, versionSpec, true);
         if (permanent) {
             if (!version.deleted()) {

@@ -187,6 +187,8 @@ public final class KafkaSchemaJournal implements Consumer<RegistryRecord>, AutoC
             case Config config ->
                 key.put("keytype", "CONFIG").put("subject", config.subject()).put("magic", 0);
             case IdWatermark watermark -> key.put("keytype", ID_WATERMARK).put("magic", 0);
+            case RegistryRecord.Mode mode ->
+                key.put("keytype", "MODE").put("subject", mode.subject()).put("magic", 0);
         }
         return bytes(key);
     }
@@ -207,6 +209,8 @@ public final class KafkaSchemaJournal implements Consumer<RegistryRecord>, AutoC
             }
             case SchemaVersionRemoved removed -> null;
             case IdWatermark watermark -> bytes(JSON.createObjectNode().put("maxId", watermark.maxId()));
+            case RegistryRecord.Mode mode ->
+                mode.mode() == null ? null : bytes(JSON.createObjectNode().put("mode", mode.mode()));
             case Config config ->
                 config.level() == null
                         ? null
@@ -224,7 +228,7 @@ public final class KafkaSchemaJournal implements Consumer<RegistryRecord>, AutoC
         };
     }
 
-    /** Decodes one topic record; null for record kinds this registry does not use (e.g. NOOP, MODE). */
+    /** Decodes one topic record; null for record kinds this registry does not use (e.g. NOOP, DELETE_SUBJECT). */
     static RegistryRecord decode(byte[] keyBytes, byte[] valueBytes) {
         JsonNode key = read(keyBytes);
         JsonNode value = valueBytes == null ? null : read(valueBytes);
@@ -251,6 +255,9 @@ public final class KafkaSchemaJournal implements Consumer<RegistryRecord>, AutoC
                         value != null && value.hasNonNull("normalize")
                                 ? value.get("normalize").asBoolean()
                                 : null);
+            case "MODE" ->
+                new RegistryRecord.Mode(
+                        subject, value == null ? null : value.get("mode").asText());
             case ID_WATERMARK ->
                 value == null ? null : new IdWatermark(value.get("maxId").asInt());
             default -> null;

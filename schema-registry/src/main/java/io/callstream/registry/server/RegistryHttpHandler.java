@@ -108,7 +108,8 @@ final class RegistryHttpHandler implements HttpHandler {
             case "schemas" -> schemas(request, path);
             case "config" -> config(request, path, method);
             case "compatibility" -> compatibility(request, path);
-            case "mode" -> Map.of("mode", "READWRITE");
+            case "mode" -> mode(request, path, method);
+            case "contexts" -> List.of(".");
             default -> throw notFound();
         };
     }
@@ -117,7 +118,10 @@ final class RegistryHttpHandler implements HttpHandler {
         boolean deleted = request.flag("deleted");
         boolean permanent = request.flag("permanent");
         return switch (path.size() + " " + method) {
-            case "1 GET" -> state.subjects(deleted);
+            case "1 GET" ->
+                state.subjects(deleted).stream()
+                        .filter(subject -> subject.startsWith(request.query().getOrDefault("subjectPrefix", "")))
+                        .toList();
             case "2 POST" -> metadata(state.lookup(path.get(1), request.schema(), request.metadata(), deleted));
             case "2 DELETE" -> state.deleteSubject(path.get(1), permanent);
             case "3 GET" ->
@@ -128,7 +132,12 @@ final class RegistryHttpHandler implements HttpHandler {
                                 : throwNotFound();
             case "3 POST" ->
                 versionsOnly(path)
-                        ? registered(state.registerVersion(path.get(1), request.schema(), request.metadata()))
+                        ? registered(state.registerVersion(
+                                path.get(1),
+                                request.schema(),
+                                request.metadata(),
+                                request.integer("id"),
+                                request.integer("version")))
                         : throwNotFound();
             case "4 GET" ->
                 versionsOnly(path) ? metadata(state.version(path.get(1), path.get(3), deleted)) : throwNotFound();
@@ -146,6 +155,16 @@ final class RegistryHttpHandler implements HttpHandler {
     private Object schemas(Request request, List<String> path) throws IOException {
         if (path.size() == 2 && path.get(1).equals("types")) {
             return List.of("AVRO");
+        }
+        if (path.size() == 1 && request.method().equals("GET")) {
+            return state
+                    .schemas(
+                            request.query().getOrDefault("subjectPrefix", ""),
+                            request.flag("deleted"),
+                            request.flag("latestOnly"))
+                    .stream()
+                    .map(this::metadata)
+                    .toList();
         }
         if (path.size() < 3 || !path.get(1).equals("ids") || !request.method().equals("GET")) {
             throw notFound();
@@ -224,6 +243,44 @@ final class RegistryHttpHandler implements HttpHandler {
                 }
                 yield Map.of(
                         "compatibilityLevel", state.deleteSubjectLevel(subject).name());
+            }
+            default -> throw notFound();
+        };
+    }
+
+    /** {@code /mode} and {@code /mode/{subject}}: READWRITE, READONLY or IMPORT. */
+    private Object mode(Request request, List<String> path, String method) throws IOException {
+        String subject = path.size() == 2 ? path.get(1) : null;
+        if (path.size() > 2) {
+            throw notFound();
+        }
+        return switch (method) {
+            case "GET" -> {
+                String mode = state.mode(subject, subject == null || request.flag("defaultToGlobal"));
+                if (mode == null) {
+                    throw new BadRequest(
+                            404,
+                            io.callstream.registry.client.RegistryException.SUBJECT_MODE_NOT_CONFIGURED,
+                            "Subject '" + subject + "' does not have subject-level mode configured");
+                }
+                yield Map.of("mode", mode);
+            }
+            case "PUT" -> {
+                JsonNode mode = request.json().get("mode");
+                if (mode == null || !mode.isTextual()) {
+                    throw new BadRequest(422, 42204, "Request body must be {\"mode\": \"READWRITE|READONLY|IMPORT\"}");
+                }
+                String value = mode.asText().toUpperCase(java.util.Locale.ROOT);
+                state.setMode(subject, value);
+                yield Map.of("mode", value);
+            }
+            case "DELETE" -> {
+                if (subject == null) {
+                    throw notFound();
+                }
+                String before = state.mode(subject, true);
+                state.setMode(subject, null);
+                yield Map.of("mode", before);
             }
             default -> throw notFound();
         };
@@ -419,6 +476,18 @@ final class RegistryHttpHandler implements HttpHandler {
 
         JsonNode json() throws IOException {
             return body();
+        }
+
+        /** An integer field of the body, or null (e.g. the id and version of an IMPORT registration). */
+        Integer integer(String field) throws IOException {
+            JsonNode value = body().get(field);
+            if (value == null || value.isNull()) {
+                return null;
+            }
+            if (!value.canConvertToInt() || value.asInt() < 1) {
+                throw new BadRequest(422, 42201, field + " must be a positive integer");
+            }
+            return value.asInt();
         }
 
         CompatibilityLevel compatibility() throws IOException {

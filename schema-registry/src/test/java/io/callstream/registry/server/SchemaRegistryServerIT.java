@@ -175,6 +175,40 @@ class SchemaRegistryServerIT {
     }
 
     @Test
+    void shouldHonourModesAndImportAtGivenIdsAndFilterListings() throws Exception {
+        String longSchema = schemaBody("\"long\"");
+        assertThat(get("/mode").body().get("mode").asText()).isEqualTo("READWRITE");
+        assertError(get("/mode/ro-value"), 404, 40409);
+
+        assertThat(send("PUT", "/mode/ro-value", "{\"mode\":\"READONLY\"}")
+                        .body()
+                        .get("mode")
+                        .asText())
+                .isEqualTo("READONLY");
+        assertError(send("POST", "/subjects/ro-value/versions", longSchema), 422, 42205);
+        assertThat(send("DELETE", "/mode/ro-value", null).body().get("mode").asText())
+                .isEqualTo("READONLY");
+        assertThat(send("POST", "/subjects/ro-value/versions", longSchema).status())
+                .isEqualTo(200);
+        assertError(send("PUT", "/mode/ro-value", "{\"mode\":\"SIDEWAYS\"}"), 422, 42204);
+
+        // a registration at a given id: refused unless the subject is in IMPORT mode
+        String imported = "{\"schema\":\"\\\"bytes\\\"\",\"id\":5000,\"version\":7}";
+        assertError(send("POST", "/subjects/imp-value/versions", imported), 422, 42205);
+        send("PUT", "/mode/imp-value", "{\"mode\":\"IMPORT\"}");
+        JsonNode answer = send("POST", "/subjects/imp-value/versions", imported).body();
+        assertThat(answer.get("id").asInt()).isEqualTo(5000);
+        assertThat(answer.get("version").asInt()).isEqualTo(7);
+        assertThat(get("/schemas/ids/5000").body().get("schema").asText()).isEqualTo("\"bytes\"");
+
+        assertThat(get("/subjects?subjectPrefix=imp").body().toString()).isEqualTo("[\"imp-value\"]");
+        JsonNode schemas = get("/schemas?subjectPrefix=imp").body();
+        assertThat(schemas).hasSize(1);
+        assertThat(schemas.get(0).get("id").asInt()).isEqualTo(5000);
+        assertThat(get("/contexts").body().toString()).isEqualTo("[\".\"]");
+    }
+
+    @Test
     void shouldCheckCompatibilityAtTheConfiguredLevel() throws Exception {
         Schema v1 = Schema.createRecord(
                 "R", null, "t", false, List.of(new Schema.Field("a", Schema.create(Schema.Type.STRING))));
@@ -222,6 +256,7 @@ class SchemaRegistryServerIT {
                                 .asInt())
                         .isEqualTo(1);
                 post(first.url(), "/config/meta-value", "{\"compatibility\":\"NONE\",\"normalize\":true}", "PUT");
+                post(first.url(), "/mode/meta-value", "{\"mode\":\"READONLY\"}", "PUT");
             }
             persistent.stop();
             persistent.start();
@@ -250,6 +285,13 @@ class SchemaRegistryServerIT {
                                         .body())
                                 .toString())
                         .isEqualTo("{\"compatibilityLevel\":\"NONE\",\"normalize\":true}");
+                assertThat(JSON.readTree(HTTP.send(
+                                                HttpRequest.newBuilder(URI.create(second.url() + "/mode/meta-value"))
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.ofString())
+                                        .body())
+                                .toString())
+                        .isEqualTo("{\"mode\":\"READONLY\"}");
                 // a lookup with the metadata in the other key order finds the version
                 assertThat(post(
                                         second.url(),
