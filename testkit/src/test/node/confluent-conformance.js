@@ -2,7 +2,9 @@
 // registry: the eight basic scenarios of that client's own integration test
 // (dist/e2e/schemaregistry-client.spec.js), each on its own subjects, compared as its test compares
 // (deep equality, properties that are undefined ignored, as jest's toEqual does).
-// Usage: node confluent-conformance.js <registryUrl>; prints {"passed":[…],"failed":[{name,error}]}.
+// Usage: node confluent-conformance.js <registryUrl> [scenarios]: prints {"passed":[…],"failed":[{name,error}]};
+//        … <registryUrl> encode <topic>: Confluent's AvroSerializer's bytes, {"hex":…};
+//        … <registryUrl> decode <topic> <hex>: what its AvroDeserializer reads from our bytes.
 "use strict";
 const assert = require("node:assert/strict");
 const { SchemaRegistryClient, Compatibility } = require("@confluentinc/schemaregistry");
@@ -87,7 +89,40 @@ const scenarios = {
   },
 };
 
-(async () => {
+const { AvroSerializer, AvroDeserializer } = require("@confluentinc/schemaregistry");
+const { SerdeType } = require("@confluentinc/schemaregistry");
+
+/** A record with the contracts' logical types (timestamp-millis, decimal(18,6)) and a nullable union. */
+const PROBE = JSON.stringify({
+  type: "record", name: "ConfluentProbe", namespace: "cf.conformance",
+  fields: [
+    { name: "id", type: "string" },
+    { name: "count", type: "long" },
+    { name: "at", type: { type: "long", logicalType: "timestamp-millis" } },
+    { name: "amount", type: { type: "bytes", logicalType: "decimal", precision: 18, scale: 6 } },
+    { name: "note", type: ["null", "string"], default: null },
+  ],
+});
+
+async function encode(topic) {
+  const sr = client();
+  await sr.register(`${topic}-value`, { schemaType: "AVRO", schema: PROBE });
+  const serializer = new AvroSerializer(sr, SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true });
+  // 1.500000 as decimal(18,6): the unscaled 1500000, two's-complement big-endian
+  const bytes = await serializer.serialize(topic, {
+    id: "cf-1", count: 42, at: 1714528800123, amount: Buffer.from([0x16, 0xe3, 0x60]), note: null,
+  });
+  return { hex: bytes.toString("hex") };
+}
+
+async function decode(topic, hex) {
+  const deserializer = new AvroDeserializer(client(), SerdeType.VALUE, {});
+  const record = await deserializer.deserialize(topic, Buffer.from(hex, "hex"));
+  return JSON.parse(JSON.stringify(record, (key, value) =>
+    value && value.type === "Buffer" && Array.isArray(value.data) ? Buffer.from(value.data).toString("hex") : value));
+}
+
+async function scenariosRun() {
   const admin = client();
   const before = await admin.getDefaultCompatibility();
   const passed = [];
@@ -102,7 +137,15 @@ const scenarios = {
   }
   // the default level is the registry's, shared with other tests: put it back
   await admin.updateDefaultCompatibility(before);
-  console.log(JSON.stringify({ passed, failed }));
+  return { passed, failed };
+}
+
+(async () => {
+  const command = process.argv[3] || "scenarios";
+  const result = command === "encode" ? await encode(process.argv[4])
+    : command === "decode" ? await decode(process.argv[4], process.argv[5])
+      : await scenariosRun();
+  console.log(JSON.stringify(result));
 })().catch((error) => {
   console.error(error);
   process.exit(1);
