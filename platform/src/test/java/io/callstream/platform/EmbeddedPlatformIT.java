@@ -131,6 +131,18 @@ class EmbeddedPlatformIT {
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
             assertThat(foreign.statusCode()).isEqualTo(403);
+            // nor can another site's page read the dashboard's data or a bill's explanation
+            for (String path : List.of("api/dashboard", "explain?vendor=winnerlook&callId=wl-platform-2")) {
+                assertThat(HttpClient.newHttpClient()
+                                .send(
+                                        HttpRequest.newBuilder(URI.create(first.dashboardUrl() + path))
+                                                .header("Origin", "https://evil.example")
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode())
+                        .as(path)
+                        .isEqualTo(403);
+            }
         }
 
         try (EmbeddedPlatform second = EmbeddedPlatform.start(settings, line -> {})) {

@@ -77,6 +77,11 @@ public final class DashboardServer implements AutoCloseable {
 
     private void data(HttpExchange exchange) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
+        if (!loopbackRequest(exchange)) {
+            body.put("error", "only for loopback requests from no other site");
+            send(exchange, 403, "application/json", json.writeValueAsBytes(body));
+            return;
+        }
         int status = 200;
         DashboardFilter filter;
         try {
@@ -189,6 +194,14 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     private void explain(HttpExchange exchange) throws IOException {
+        if (!loopbackRequest(exchange)) {
+            send(
+                    exchange,
+                    403,
+                    "text/plain; charset=utf-8",
+                    "only for loopback requests from no other site\n".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         Map<String, String> query = query(exchange);
         String vendor = query.get("vendor");
         String callId = query.get("callId");
