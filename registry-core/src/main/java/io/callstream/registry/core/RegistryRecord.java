@@ -7,7 +7,9 @@ public sealed interface RegistryRecord {
 
     /**
      * A schema version registered under a subject, or soft-deleted when {@code deleted}; {@code
-     * metadata} is the schema's metadata (properties, tags) as canonical JSON (keys sorted), or null.
+     * metadata} is what identifies the schema besides its text, its {@code metadata} (properties,
+     * tags) and {@code ruleSet}, as one canonical JSON object ({@code {"metadata":…,"ruleSet":…}},
+     * keys sorted), or null when it has neither.
      */
     record SchemaVersion(String subject, int version, int id, String schema, boolean deleted, String metadata)
             implements RegistryRecord {

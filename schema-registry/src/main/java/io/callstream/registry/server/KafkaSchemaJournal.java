@@ -203,7 +203,13 @@ public final class KafkaSchemaJournal implements Consumer<RegistryRecord>, AutoC
                         .put("schema", version.schema())
                         .put("deleted", version.deleted());
                 if (version.metadata() != null) {
-                    value.set("metadata", read(version.metadata().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                    // Confluent's layout: metadata and ruleSet as fields of their own
+                    JsonNode extras = read(version.metadata().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    for (String field : new String[] {"metadata", "ruleSet"}) {
+                        if (extras.hasNonNull(field)) {
+                            value.set(field, extras.get(field));
+                        }
+                    }
                 }
                 yield bytes(value);
             }
@@ -244,7 +250,7 @@ public final class KafkaSchemaJournal implements Consumer<RegistryRecord>, AutoC
                                 value.get("id").asInt(),
                                 value.get("schema").asText(),
                                 value.path("deleted").asBoolean(false),
-                                value.hasNonNull("metadata") ? canonicalJson(value.get("metadata")) : null);
+                                extras(value.get("metadata"), value.get("ruleSet")));
             case "CONFIG" ->
                 new Config(
                         subject,
@@ -278,6 +284,21 @@ public final class KafkaSchemaJournal implements Consumer<RegistryRecord>, AutoC
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * What identifies a schema besides its text: its metadata and rule set as one canonical JSON
+     * object, or null when it has neither (absent, null or empty).
+     */
+    static String extras(JsonNode metadata, JsonNode ruleSet) {
+        ObjectNode extras = JSON.createObjectNode();
+        if (metadata != null && !metadata.isNull() && !(metadata.isObject() && metadata.isEmpty())) {
+            extras.set("metadata", metadata);
+        }
+        if (ruleSet != null && !ruleSet.isNull() && !(ruleSet.isObject() && ruleSet.isEmpty())) {
+            extras.set("ruleSet", ruleSet);
+        }
+        return extras.isEmpty() ? null : canonicalJson(extras);
     }
 
     private static void schemaKey(ObjectNode key, String subject, int version) {

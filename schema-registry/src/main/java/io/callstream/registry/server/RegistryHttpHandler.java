@@ -119,9 +119,9 @@ final class RegistryHttpHandler implements HttpHandler {
         boolean permanent = request.flag("permanent");
         return switch (path.size() + " " + method) {
             case "1 GET" ->
-                state.subjects(deleted).stream()
+                request.page(state.subjects(deleted).stream()
                         .filter(subject -> subject.startsWith(request.query().getOrDefault("subjectPrefix", "")))
-                        .toList();
+                        .toList());
             case "2 POST" -> metadata(state.lookup(path.get(1), request.schema(), request.metadata(), deleted));
             case "2 DELETE" -> state.deleteSubject(path.get(1), permanent);
             case "3 GET" ->
@@ -157,14 +157,14 @@ final class RegistryHttpHandler implements HttpHandler {
             return List.of("AVRO");
         }
         if (path.size() == 1 && request.method().equals("GET")) {
-            return state
+            return request.page(state
                     .schemas(
                             request.query().getOrDefault("subjectPrefix", ""),
                             request.flag("deleted"),
                             request.flag("latestOnly"))
                     .stream()
                     .map(this::metadata)
-                    .toList();
+                    .toList());
         }
         if (path.size() < 3 || !path.get(1).equals("ids") || !request.method().equals("GET")) {
             throw notFound();
@@ -345,10 +345,16 @@ final class RegistryHttpHandler implements HttpHandler {
         return answer;
     }
 
-    private static void withMetadata(ObjectNode node, String metadata) {
-        if (metadata != null) {
+    /** Adds a schema's stored {@code metadata} and {@code ruleSet}, if it has them. */
+    private static void withMetadata(ObjectNode node, String extras) {
+        if (extras != null) {
             try {
-                node.set("metadata", JSON.readTree(metadata));
+                JsonNode stored = JSON.readTree(extras);
+                for (String field : new String[] {"metadata", "ruleSet"}) {
+                    if (stored.hasNonNull(field)) {
+                        node.set(field, stored.get(field));
+                    }
+                }
             } catch (IOException e) {
                 throw new IllegalStateException("stored metadata is not JSON", e);
             }
@@ -426,16 +432,19 @@ final class RegistryHttpHandler implements HttpHandler {
             return schema.asText();
         }
 
-        /** The body's {@code metadata} as canonical JSON (keys sorted); null when absent or empty. */
+        /**
+         * The body's {@code metadata} and {@code ruleSet}, what identifies a schema besides its text, as
+         * one canonical JSON object (keys sorted); null when it has neither.
+         */
         String metadata() throws IOException {
             JsonNode metadata = body().get("metadata");
-            if (metadata == null || metadata.isNull() || (metadata.isObject() && metadata.isEmpty())) {
-                return null;
+            JsonNode ruleSet = body().get("ruleSet");
+            for (JsonNode part : new JsonNode[] {metadata, ruleSet}) {
+                if (part != null && !part.isNull() && !part.isObject()) {
+                    throw new BadRequest(422, 42201, "metadata and ruleSet must be objects");
+                }
             }
-            if (!metadata.isObject()) {
-                throw new BadRequest(422, 42201, "metadata must be an object (properties, tags, sensitive)");
-            }
-            return KafkaSchemaJournal.canonicalJson(metadata);
+            return KafkaSchemaJournal.extras(metadata, ruleSet);
         }
 
         /**
@@ -461,7 +470,8 @@ final class RegistryHttpHandler implements HttpHandler {
             }
             return metadata -> {
                 try {
-                    JsonNode properties = JSON.readTree(metadata).path("properties");
+                    JsonNode properties =
+                            JSON.readTree(metadata).path("metadata").path("properties");
                     for (int i = 0; i < keys.size(); i++) {
                         if (!values.get(i).equals(properties.path(keys.get(i)).asText(null))) {
                             return false;
@@ -476,6 +486,26 @@ final class RegistryHttpHandler implements HttpHandler {
 
         JsonNode json() throws IOException {
             return body();
+        }
+
+        /** The {@code offset} / {@code limit} page of a listing (limit -1 or absent: all). */
+        <T> List<T> page(List<T> all) {
+            int offset = Math.max(0, number("offset", 0));
+            int limit = number("limit", -1);
+            List<T> rest = all.subList(Math.min(offset, all.size()), all.size());
+            return limit < 0 ? rest : rest.subList(0, Math.min(limit, rest.size()));
+        }
+
+        private int number(String name, int fallback) {
+            String value = query.get(name);
+            if (value == null || value.isBlank()) {
+                return fallback;
+            }
+            try {
+                return Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new BadRequest(422, 42201, name + " must be an integer, not " + value);
+            }
         }
 
         /** An integer field of the body, or null (e.g. the id and version of an IMPORT registration). */

@@ -206,6 +206,21 @@ class SchemaRegistryServerIT {
         assertThat(schemas).hasSize(1);
         assertThat(schemas.get(0).get("id").asInt()).isEqualTo(5000);
         assertThat(get("/contexts").body().toString()).isEqualTo("[\".\"]");
+        assertThat(get("/subjects?subjectPrefix=&offset=1&limit=1").body()).hasSize(1);
+
+        // a rule set is stored, returned, and with another one the same schema is another version
+        String rules =
+                "{\"schema\":\"\\\"int\\\"\",\"ruleSet\":{\"domainRules\":[{\"name\":\"r1\",\"kind\":\"CONDITION\","
+                        + "\"mode\":\"WRITE\",\"type\":\"CEL\",\"expr\":\"message > 0\"}]}}";
+        JsonNode first = send("POST", "/subjects/rules-value/versions", rules).body();
+        assertThat(first.get("ruleSet").get("domainRules").get(0).get("name").asText())
+                .isEqualTo("r1");
+        assertThat(get("/subjects/rules-value/versions/1").body().get("ruleSet"))
+                .isEqualTo(first.get("ruleSet"));
+        JsonNode other = send("POST", "/subjects/rules-value/versions", rules.replace("r1", "r2"))
+                .body();
+        assertThat(other.get("version").asInt()).isEqualTo(2);
+        assertThat(other.get("id").asInt()).isNotEqualTo(first.get("id").asInt());
     }
 
     @Test
