@@ -24,6 +24,7 @@ public class RegistryException extends RuntimeException {
     public static final int INVALID_COMPATIBILITY_LEVEL = 42203;
     public static final int INVALID_MODE = 42204;
     public static final int OPERATION_NOT_PERMITTED = 42205;
+    public static final int REFERENCE_EXISTS = 42206;
     public static final int SUBJECT_MODE_NOT_CONFIGURED = 40409;
     public static final int STORE_ERROR = 50001;
     public static final int UNREACHABLE = -1;

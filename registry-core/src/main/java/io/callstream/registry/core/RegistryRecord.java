@@ -1,6 +1,7 @@
 package io.callstream.registry.core;
 
 import io.callstream.registry.client.CompatibilityLevel;
+import java.util.List;
 
 /** A change to the registry's state: what its journal stores and replays, in order. */
 public sealed interface RegistryRecord {
@@ -11,14 +12,36 @@ public sealed interface RegistryRecord {
      * tags) and {@code ruleSet}, as one canonical JSON object ({@code {"metadata":…,"ruleSet":…}},
      * keys sorted), or null when it has neither.
      */
-    record SchemaVersion(String subject, int version, int id, String schema, boolean deleted, String metadata)
+    record SchemaVersion(
+            String subject,
+            int version,
+            int id,
+            String schema,
+            boolean deleted,
+            String metadata,
+            List<Reference> references)
             implements RegistryRecord {
 
-        /** Without metadata. */
+        public SchemaVersion {
+            references = references == null ? List.of() : List.copyOf(references);
+        }
+
+        /** Without references. */
+        public SchemaVersion(String subject, int version, int id, String schema, boolean deleted, String metadata) {
+            this(subject, version, id, schema, deleted, metadata, List.of());
+        }
+
+        /** Without metadata or references. */
         public SchemaVersion(String subject, int version, int id, String schema, boolean deleted) {
-            this(subject, version, id, schema, deleted, null);
+            this(subject, version, id, schema, deleted, null, List.of());
         }
     }
+
+    /**
+     * A named type a schema takes from another subject's version, as Confluent's {@code references}
+     * say: {@code name} (the full name the schema uses), {@code subject}, {@code version}.
+     */
+    record Reference(String name, String subject, int version) {}
 
     /** A schema version permanently deleted. */
     record SchemaVersionRemoved(String subject, int version) implements RegistryRecord {}

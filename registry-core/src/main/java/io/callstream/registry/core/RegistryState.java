@@ -5,6 +5,7 @@ import static io.callstream.registry.client.RegistryException.INVALID_MODE;
 import static io.callstream.registry.client.RegistryException.INVALID_SCHEMA;
 import static io.callstream.registry.client.RegistryException.INVALID_VERSION;
 import static io.callstream.registry.client.RegistryException.OPERATION_NOT_PERMITTED;
+import static io.callstream.registry.client.RegistryException.REFERENCE_EXISTS;
 import static io.callstream.registry.client.RegistryException.SCHEMA_NOT_FOUND;
 import static io.callstream.registry.client.RegistryException.SUBJECT_COMPATIBILITY_NOT_CONFIGURED;
 import static io.callstream.registry.client.RegistryException.SUBJECT_NOT_FOUND;
@@ -79,7 +80,8 @@ public final class RegistryState {
                 if (version.metadata() != null) {
                     metadataById.put(version.id(), version.metadata());
                 }
-                idsBySchema.putIfAbsent(identity(version.schema(), version.metadata()), version.id());
+                idsBySchema.putIfAbsent(
+                        identity(version.schema(), version.metadata(), version.references()), version.id());
                 maxId = Math.max(maxId, version.id());
             }
             case SchemaVersionRemoved removed -> {
@@ -91,7 +93,7 @@ public final class RegistryState {
                 if (gone != null && !isReferenced(gone.id())) {
                     schemasById.remove(gone.id());
                     metadataById.remove(gone.id());
-                    idsBySchema.remove(identity(gone.schema(), gone.metadata()), gone.id());
+                    idsBySchema.remove(identity(gone.schema(), gone.metadata(), gone.references()), gone.id());
                 }
             }
             case IdWatermark watermark -> maxId = Math.max(maxId, watermark.maxId());
@@ -133,7 +135,7 @@ public final class RegistryState {
      * version it already has there: a schema is identified by its text and its metadata together.
      */
     public synchronized SchemaMetadata registerVersion(String subject, String schemaText, String metadata) {
-        return registerVersion(subject, schemaText, metadata, null, null);
+        return registerVersion(subject, schemaText, metadata, List.of(), null, null);
     }
 
     /**
@@ -141,7 +143,12 @@ public final class RegistryState {
      * (and version, else the next), as when a registry's schemas are copied from another.
      */
     public synchronized SchemaMetadata registerVersion(
-            String subject, String schemaText, String metadata, Integer importId, Integer importVersion) {
+            String subject,
+            String schemaText,
+            String metadata,
+            List<RegistryRecord.Reference> references,
+            Integer importId,
+            Integer importVersion) {
         writable(subject);
         boolean importing = "IMPORT".equals(mode(subject, true));
         if (importId != null && !importing) {
@@ -151,10 +158,14 @@ public final class RegistryState {
                     "Registering at a given id is permitted in IMPORT mode only (subject " + subject + " is "
                             + mode(subject, true) + ")");
         }
-        Schema schema = parse(schemaText);
-        String canonical = schema.toString();
+        List<RegistryRecord.Reference> refs = resolved(references);
+        Schema schema = parse(schemaText, refs);
+        // a schema that takes types from others keeps its own text (those types stay references)
+        String canonical = refs.isEmpty() ? schema.toString() : schemaText.strip();
         Optional<SchemaVersion> existing = live(subject).stream()
-                .filter(version -> version.schema().equals(canonical) && Objects.equals(version.metadata(), metadata))
+                .filter(version -> version.schema().equals(canonical)
+                        && Objects.equals(version.metadata(), metadata)
+                        && version.references().equals(refs))
                 .findFirst();
         if (existing.isPresent()) {
             return metadata(existing.get());
@@ -167,7 +178,7 @@ public final class RegistryState {
                     "Schema being registered is incompatible with an earlier schema for subject \"" + subject
                             + "\", details: " + problems);
         }
-        int id = idsBySchema.getOrDefault(identity(canonical, metadata), maxId + 1);
+        int id = idsBySchema.getOrDefault(identity(canonical, metadata, refs), maxId + 1);
         if (importId != null) {
             String holder = schemasById.get(importId);
             if (holder != null && !holder.equals(canonical)) {
@@ -190,7 +201,7 @@ public final class RegistryState {
             }
             version = importVersion;
         }
-        SchemaVersion registered = new SchemaVersion(subject, version, id, canonical, false, metadata);
+        SchemaVersion registered = new SchemaVersion(subject, version, id, canonical, false, metadata, refs);
         change(registered);
         return metadata(registered);
     }
@@ -235,7 +246,74 @@ public final class RegistryState {
     }
 
     private static String identity(String canonical, String metadata) {
-        return metadata == null ? canonical : canonical + '\u0000' + metadata;
+        return identity(canonical, metadata, List.of());
+    }
+
+    private static String identity(String canonical, String metadata, List<RegistryRecord.Reference> references) {
+        String withMetadata = metadata == null ? canonical : canonical + '\u0000' + metadata;
+        return references.isEmpty() ? withMetadata : withMetadata + '\u0000' + references;
+    }
+
+    /** References with concrete versions ({@code -1}: the latest), each of a live version. */
+    private List<RegistryRecord.Reference> resolved(List<RegistryRecord.Reference> references) {
+        List<RegistryRecord.Reference> resolved = new ArrayList<>();
+        for (RegistryRecord.Reference reference :
+                references == null ? List.<RegistryRecord.Reference>of() : references) {
+            SchemaVersion target;
+            try {
+                target = find(reference.subject(), Integer.toString(reference.version()), false);
+            } catch (RegistryException e) {
+                throw new RegistryException(
+                        422,
+                        INVALID_SCHEMA,
+                        "Invalid reference " + reference.name() + ": " + reference.subject() + " version "
+                                + reference.version() + " not found");
+            }
+            resolved.add(new RegistryRecord.Reference(reference.name(), reference.subject(), target.version()));
+        }
+        return resolved;
+    }
+
+    /** The references of a schema id (empty when it takes no types from others). */
+    public synchronized List<RegistryRecord.Reference> referencesById(int id) {
+        schemaById(id);
+        return subjects.values().stream()
+                .flatMap(versions -> versions.values().stream())
+                .filter(version -> version.id() == id)
+                .findFirst()
+                .map(SchemaVersion::references)
+                .orElse(List.of());
+    }
+
+    /** The references of one version of a subject. */
+    public synchronized List<RegistryRecord.Reference> referencesOf(String subject, int version) {
+        TreeMap<Integer, SchemaVersion> versions = subjects.get(subject);
+        SchemaVersion found = versions == null ? null : versions.get(version);
+        return found == null ? List.of() : found.references();
+    }
+
+    /** The ids of the live schemas that take types from this version of a subject. */
+    public synchronized List<Integer> referencedBy(String subject, String versionSpec) {
+        SchemaVersion target = find(subject, versionSpec, true);
+        return subjects.values().stream()
+                .flatMap(versions -> versions.values().stream())
+                .filter(version -> !version.deleted()
+                        && version.references().stream()
+                                .anyMatch(ref -> ref.subject().equals(subject) && ref.version() == target.version()))
+                .map(SchemaVersion::id)
+                .distinct()
+                .sorted()
+                .toList();
+    }
+
+    private void notReferenced(String subject, SchemaVersion version) {
+        if (!referencedBy(subject, Integer.toString(version.version())).isEmpty()) {
+            throw new RegistryException(
+                    422,
+                    REFERENCE_EXISTS,
+                    "One or more references exist to the schema {subject=" + subject + ",version=" + version.version()
+                            + "}");
+        }
     }
 
     /** The metadata of a schema id (canonical JSON), or null. */
@@ -285,14 +363,27 @@ public final class RegistryState {
     /** Finds a schema among a subject's versions; with metadata (canonical JSON), the version with that metadata. */
     public synchronized SchemaMetadata lookup(
             String subject, String schemaText, String metadata, boolean includeDeleted) {
-        String canonical = parse(schemaText).toString();
+        return lookup(subject, schemaText, metadata, List.of(), includeDeleted);
+    }
+
+    /** Finds a schema (with these references) among a subject's versions. */
+    public synchronized SchemaMetadata lookup(
+            String subject,
+            String schemaText,
+            String metadata,
+            List<RegistryRecord.Reference> references,
+            boolean includeDeleted) {
+        List<RegistryRecord.Reference> refs = resolved(references);
+        Schema parsed = parse(schemaText, refs);
+        String canonical = refs.isEmpty() ? parsed.toString() : schemaText.strip();
         List<SchemaVersion> versions = includeDeleted ? all(subject) : live(subject);
         if (versions.isEmpty()) {
             throw subjectNotFound(subject);
         }
         return versions.stream()
-                .filter(version ->
-                        version.schema().equals(canonical) && (metadata == null || metadata.equals(version.metadata())))
+                .filter(version -> version.schema().equals(canonical)
+                        && version.references().equals(refs)
+                        && (metadata == null || metadata.equals(version.metadata())))
                 .findFirst()
                 .map(RegistryState::metadata)
                 .orElseThrow(() -> new RegistryException(404, SCHEMA_NOT_FOUND, "Schema not found"));
@@ -351,6 +442,7 @@ public final class RegistryState {
                         SUBJECT_NOT_SOFT_DELETED,
                         "Subject '" + subject + "' was not deleted first before being permanently deleted");
             }
+            all.forEach(version -> notReferenced(subject, version));
             all.forEach(version -> change(new SchemaVersionRemoved(subject, version.version())));
             if (subjectLevels.containsKey(subject)) {
                 change(new Config(subject, null));
@@ -363,6 +455,7 @@ public final class RegistryState {
                     SUBJECT_SOFT_DELETED,
                     "Subject '" + subject + "' was soft deleted.Set permanent=true to delete permanently");
         }
+        live.forEach(version -> notReferenced(subject, version));
         live.forEach(version -> change(softDeleted(version)));
         return live.stream().map(SchemaVersion::version).toList();
     }
@@ -371,6 +464,7 @@ public final class RegistryState {
     public synchronized int deleteVersion(String subject, String versionSpec, boolean permanent) {
         writable(subject);
         SchemaVersion version = find(subject, versionSpec, true);
+        notReferenced(subject, version);
         if (permanent) {
             if (!version.deleted()) {
                 throw new RegistryException(
@@ -426,7 +520,13 @@ public final class RegistryState {
      * against the versions its level covers (null {@code versionSpec}); empty when compatible.
      */
     public synchronized List<String> incompatibilities(String subject, String schemaText, String versionSpec) {
-        Schema schema = parse(schemaText);
+        return incompatibilities(subject, schemaText, List.of(), versionSpec);
+    }
+
+    /** As {@link #incompatibilities(String, String, String)}, for a schema with references. */
+    public synchronized List<String> incompatibilities(
+            String subject, String schemaText, List<RegistryRecord.Reference> references, String versionSpec) {
+        Schema schema = parse(schemaText, resolved(references));
         CompatibilityLevel level = level(subject);
         if (versionSpec == null) {
             return AvroCompatibility.incompatibilities(level, schema, liveSchemas(subject));
@@ -434,7 +534,7 @@ public final class RegistryState {
         if (live(subject).isEmpty()) {
             throw subjectNotFound(subject);
         }
-        Schema against = parse(find(subject, versionSpec, false).schema());
+        Schema against = parsed(find(subject, versionSpec, false));
         return AvroCompatibility.incompatibilities(level, schema, List.of(against));
     }
 
@@ -491,7 +591,7 @@ public final class RegistryState {
     }
 
     private List<Schema> liveSchemas(String subject) {
-        return live(subject).stream().map(version -> parse(version.schema())).toList();
+        return live(subject).stream().map(this::parsed).toList();
     }
 
     private boolean isReferenced(int id) {
@@ -501,7 +601,64 @@ public final class RegistryState {
 
     private static SchemaVersion softDeleted(SchemaVersion version) {
         return new SchemaVersion(
-                version.subject(), version.version(), version.id(), version.schema(), true, version.metadata());
+                version.subject(),
+                version.version(),
+                version.id(),
+                version.schema(),
+                true,
+                version.metadata(),
+                version.references());
+    }
+
+    /** A stored version's schema, parsed with the types it references. */
+    private Schema parsed(SchemaVersion version) {
+        return parse(version.schema(), version.references());
+    }
+
+    /**
+     * A schema parsed after the schemas it references (and theirs, depth first, each once), so the
+     * names it takes from them are known.
+     */
+    private Schema parse(String schemaText, List<RegistryRecord.Reference> references) {
+        if (references.isEmpty()) {
+            return parse(schemaText);
+        }
+        Schema.Parser parser = new Schema.Parser();
+        java.util.Set<String> loaded = new java.util.HashSet<>();
+        for (RegistryRecord.Reference reference : references) {
+            load(parser, reference, loaded);
+        }
+        try {
+            return parser.parse(schemaText);
+        } catch (RuntimeException e) {
+            throw new RegistryException(422, INVALID_SCHEMA, "Invalid schema " + schemaText + ": " + e.getMessage());
+        }
+    }
+
+    private void load(Schema.Parser parser, RegistryRecord.Reference reference, java.util.Set<String> loaded) {
+        if (!loaded.add(reference.subject() + "\u0000" + reference.version())) {
+            return;
+        }
+        SchemaVersion target =
+                subjects.getOrDefault(reference.subject(), new TreeMap<>()).get(reference.version());
+        if (target == null) {
+            throw new RegistryException(
+                    422,
+                    INVALID_SCHEMA,
+                    "Invalid reference " + reference.name() + ": " + reference.subject() + " version "
+                            + reference.version() + " not found");
+        }
+        for (RegistryRecord.Reference inner : target.references()) {
+            load(parser, inner, loaded);
+        }
+        try {
+            parser.parse(target.schema());
+        } catch (RuntimeException e) {
+            throw new RegistryException(
+                    422,
+                    INVALID_SCHEMA,
+                    "Referenced schema " + reference.subject() + " cannot be parsed: " + e.getMessage());
+        }
     }
 
     private static SchemaMetadata metadata(SchemaVersion version) {

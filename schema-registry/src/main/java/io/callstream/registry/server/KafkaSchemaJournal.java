@@ -202,6 +202,15 @@ public final class KafkaSchemaJournal implements Consumer<RegistryRecord>, AutoC
                         .put("id", version.id())
                         .put("schema", version.schema())
                         .put("deleted", version.deleted());
+                if (!version.references().isEmpty()) {
+                    var references = value.putArray("references");
+                    version.references()
+                            .forEach(reference -> references
+                                    .addObject()
+                                    .put("name", reference.name())
+                                    .put("subject", reference.subject())
+                                    .put("version", reference.version()));
+                }
                 if (version.metadata() != null) {
                     // Confluent's layout: metadata and ruleSet as fields of their own
                     JsonNode extras = read(version.metadata().getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -250,7 +259,8 @@ public final class KafkaSchemaJournal implements Consumer<RegistryRecord>, AutoC
                                 value.get("id").asInt(),
                                 value.get("schema").asText(),
                                 value.path("deleted").asBoolean(false),
-                                extras(value.get("metadata"), value.get("ruleSet")));
+                                extras(value.get("metadata"), value.get("ruleSet")),
+                                references(value.get("references")));
             case "CONFIG" ->
                 new Config(
                         subject,
@@ -299,6 +309,20 @@ public final class KafkaSchemaJournal implements Consumer<RegistryRecord>, AutoC
             extras.set("ruleSet", ruleSet);
         }
         return extras.isEmpty() ? null : canonicalJson(extras);
+    }
+
+    /** Confluent's {@code references} array: name, subject, version each. */
+    static java.util.List<RegistryRecord.Reference> references(JsonNode array) {
+        java.util.List<RegistryRecord.Reference> references = new java.util.ArrayList<>();
+        if (array != null && array.isArray()) {
+            for (JsonNode reference : array) {
+                references.add(new RegistryRecord.Reference(
+                        reference.path("name").asText(),
+                        reference.path("subject").asText(),
+                        reference.path("version").asInt(-1)));
+            }
+        }
+        return references;
     }
 
     private static void schemaKey(ObjectNode key, String subject, int version) {

@@ -122,7 +122,9 @@ final class RegistryHttpHandler implements HttpHandler {
                 request.page(state.subjects(deleted).stream()
                         .filter(subject -> subject.startsWith(request.query().getOrDefault("subjectPrefix", "")))
                         .toList());
-            case "2 POST" -> metadata(state.lookup(path.get(1), request.schema(), request.metadata(), deleted));
+            case "2 POST" ->
+                metadata(
+                        state.lookup(path.get(1), request.schema(), request.metadata(), request.references(), deleted));
             case "2 DELETE" -> state.deleteSubject(path.get(1), permanent);
             case "3 GET" ->
                 versionsOnly(path)
@@ -136,6 +138,7 @@ final class RegistryHttpHandler implements HttpHandler {
                                 path.get(1),
                                 request.schema(),
                                 request.metadata(),
+                                request.references(),
                                 request.integer("id"),
                                 request.integer("version")))
                         : throwNotFound();
@@ -144,10 +147,12 @@ final class RegistryHttpHandler implements HttpHandler {
             case "4 DELETE" ->
                 versionsOnly(path) ? state.deleteVersion(path.get(1), path.get(3), permanent) : throwNotFound();
             case "5 GET" ->
-                versionsOnly(path) && path.get(4).equals("schema")
-                        ? JSON.readTree(
-                                state.version(path.get(1), path.get(3), deleted).schema())
-                        : throwNotFound();
+                versionsOnly(path) && path.get(4).equals("referencedby")
+                        ? state.referencedBy(path.get(1), path.get(3))
+                        : versionsOnly(path) && path.get(4).equals("schema")
+                                ? JSON.readTree(state.version(path.get(1), path.get(3), deleted)
+                                        .schema())
+                                : throwNotFound();
             default -> throw notFound();
         };
     }
@@ -172,6 +177,7 @@ final class RegistryHttpHandler implements HttpHandler {
         int id = parseId(path.get(2));
         if (path.size() == 3) {
             ObjectNode schema = JSON.createObjectNode().put("schema", state.schemaById(id));
+            withReferences(schema, state.referencesById(id));
             withMetadata(schema, state.metadataById(id));
             return schema;
         }
@@ -295,7 +301,8 @@ final class RegistryHttpHandler implements HttpHandler {
                 || !path.get(3).equals("versions")) {
             throw notFound();
         }
-        List<String> problems = state.incompatibilities(path.get(2), request.schema(), one ? path.get(4) : null);
+        List<String> problems =
+                state.incompatibilities(path.get(2), request.schema(), request.references(), one ? path.get(4) : null);
         Map<String, Object> answer = new HashMap<>();
         answer.put("is_compatible", problems.isEmpty());
         if (request.flag("verbose")) {
@@ -331,8 +338,20 @@ final class RegistryHttpHandler implements HttpHandler {
                 .put("version", metadata.version())
                 .put("id", metadata.id())
                 .put("schema", metadata.schema());
+        withReferences(version, state.referencesOf(metadata.subject(), metadata.version()));
         withMetadata(version, state.metadataOf(metadata.subject(), metadata.version()));
         return version;
+    }
+
+    private static void withReferences(
+            ObjectNode node, List<io.callstream.registry.core.RegistryRecord.Reference> references) {
+        if (!references.isEmpty()) {
+            var array = node.putArray("references");
+            references.forEach(reference -> array.addObject()
+                    .put("name", reference.name())
+                    .put("subject", reference.subject())
+                    .put("version", reference.version()));
+        }
     }
 
     /** The full answer to a registration: id and version (as current clients read them), schema, metadata. */
@@ -341,6 +360,7 @@ final class RegistryHttpHandler implements HttpHandler {
                 .put("id", metadata.id())
                 .put("version", metadata.version())
                 .put("schema", metadata.schema());
+        withReferences(answer, state.referencesOf(metadata.subject(), metadata.version()));
         withMetadata(answer, state.metadataOf(metadata.subject(), metadata.version()));
         return answer;
     }
@@ -422,9 +442,7 @@ final class RegistryHttpHandler implements HttpHandler {
             if (!type.equalsIgnoreCase("AVRO")) {
                 throw new BadRequest(422, 42201, "Unsupported schema type " + type + "; this registry stores AVRO");
             }
-            if (body.has("references") && !body.get("references").isEmpty()) {
-                throw new BadRequest(422, 42201, "Schema references are not supported by this registry");
-            }
+
             JsonNode schema = body.get("schema");
             if (schema == null || !schema.isTextual()) {
                 throw new BadRequest(422, 42201, "Request body must be {\"schema\": \"<Avro schema as a string>\"}");
@@ -482,6 +500,25 @@ final class RegistryHttpHandler implements HttpHandler {
                     return false;
                 }
             };
+        }
+
+        /** The body's {@code references}: name, subject and version each. */
+        List<io.callstream.registry.core.RegistryRecord.Reference> references() throws IOException {
+            JsonNode references = body().get("references");
+            if (references == null || references.isNull()) {
+                return List.of();
+            }
+            if (!references.isArray()) {
+                throw new BadRequest(422, 42201, "references must be an array");
+            }
+            for (JsonNode reference : references) {
+                if (!reference.path("name").isTextual()
+                        || !reference.path("subject").isTextual()
+                        || !reference.path("version").canConvertToInt()) {
+                    throw new BadRequest(422, 42201, "each reference needs a name, a subject and a version");
+                }
+            }
+            return KafkaSchemaJournal.references(references);
         }
 
         JsonNode json() throws IOException {

@@ -224,6 +224,48 @@ class SchemaRegistryServerIT {
     }
 
     @Test
+    void shouldResolveSchemaReferencesAndKeepReferencedSchemas() throws Exception {
+        String address = "{\"type\":\"record\",\"name\":\"Address\",\"namespace\":\"cf.ref\","
+                + "\"fields\":[{\"name\":\"city\",\"type\":\"string\"}]}";
+        assertThat(send("POST", "/subjects/address-value/versions", schemaBody(address))
+                        .status())
+                .isEqualTo(200);
+        String person = "{\"type\":\"record\",\"name\":\"Person\",\"namespace\":\"cf.ref\","
+                + "\"fields\":[{\"name\":\"home\",\"type\":\"cf.ref.Address\"}]}";
+        String body = JSON.writeValueAsString(java.util.Map.of(
+                "schema",
+                person,
+                "references",
+                List.of(java.util.Map.of("name", "cf.ref.Address", "subject", "address-value", "version", 1))));
+        Response registered = send("POST", "/subjects/person-value/versions", body);
+        assertThat(registered.status()).as(registered.body().toString()).isEqualTo(200);
+        int id = registered.body().get("id").asInt();
+
+        JsonNode byId = get("/schemas/ids/" + id).body();
+        assertThat(byId.get("schema").asText()).isEqualTo(person);
+        assertThat(byId.get("references").get(0).get("subject").asText()).isEqualTo("address-value");
+        assertThat(send("POST", "/subjects/person-value", body).body().get("id").asInt())
+                .isEqualTo(id);
+        assertThat(get("/subjects/address-value/versions/1/referencedby").body().toString())
+                .isEqualTo("[" + id + "]");
+        assertError(send("DELETE", "/subjects/address-value/versions/1", null), 422, 42206);
+        // a compatible evolution of the referencing schema is checked with the referenced types
+        String person2 = person.replace("]}", ",{\"name\":\"nick\",\"type\":[\"null\",\"string\"],\"default\":null}]}");
+        assertThat(send(
+                                "POST",
+                                "/subjects/person-value/versions",
+                                body.replace(
+                                        JSON.writeValueAsString(person).replaceAll("^\"|\"$", ""),
+                                        JSON.writeValueAsString(person2).replaceAll("^\"|\"$", "")))
+                        .body()
+                        .get("version")
+                        .asInt())
+                .isEqualTo(2);
+        // without its reference the schema cannot be read
+        assertError(send("POST", "/subjects/orphan-value/versions", schemaBody(person)), 422, 42201);
+    }
+
+    @Test
     void shouldCheckCompatibilityAtTheConfiguredLevel() throws Exception {
         Schema v1 = Schema.createRecord(
                 "R", null, "t", false, List.of(new Schema.Field("a", Schema.create(Schema.Type.STRING))));
