@@ -160,8 +160,9 @@ public final class RegistryState {
         }
         List<RegistryRecord.Reference> refs = resolved(references);
         Schema schema = parse(schemaText, refs);
-        // a schema that takes types from others keeps its own text (those types stay references)
-        String canonical = refs.isEmpty() ? schema.toString() : schemaText.strip();
+        // a schema that takes types from others keeps its own text (those types stay references), in
+        // compact JSON, so layout never makes two registrations of it differ
+        String canonical = refs.isEmpty() ? schema.toString() : compact(schemaText);
         Optional<SchemaVersion> existing = live(subject).stream()
                 .filter(version -> version.schema().equals(canonical)
                         && Objects.equals(version.metadata(), metadata)
@@ -316,6 +317,11 @@ public final class RegistryState {
         }
     }
 
+    /** Every schema id in use, ascending. */
+    public synchronized List<Integer> ids() {
+        return schemasById.keySet().stream().sorted().toList();
+    }
+
     /** The metadata of a schema id (canonical JSON), or null. */
     public synchronized String metadataById(int id) {
         schemaById(id);
@@ -375,7 +381,7 @@ public final class RegistryState {
             boolean includeDeleted) {
         List<RegistryRecord.Reference> refs = resolved(references);
         Schema parsed = parse(schemaText, refs);
-        String canonical = refs.isEmpty() ? parsed.toString() : schemaText.strip();
+        String canonical = refs.isEmpty() ? parsed.toString() : compact(schemaText);
         List<SchemaVersion> versions = includeDeleted ? all(subject) : live(subject);
         if (versions.isEmpty()) {
             throw subjectNotFound(subject);
@@ -608,6 +614,18 @@ public final class RegistryState {
                 true,
                 version.metadata(),
                 version.references());
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** JSON text without insignificant whitespace (key order kept: it is the schema's). */
+    private static String compact(String text) {
+        try {
+            return JSON.writeValueAsString(JSON.readTree(text));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new RegistryException(422, INVALID_SCHEMA, "Invalid schema " + text + ": " + e.getOriginalMessage());
+        }
     }
 
     /** A stored version's schema, parsed with the types it references. */

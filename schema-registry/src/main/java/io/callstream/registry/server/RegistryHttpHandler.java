@@ -171,6 +171,16 @@ final class RegistryHttpHandler implements HttpHandler {
                     .map(this::metadata)
                     .toList());
         }
+        if (path.size() == 3 && path.get(1).equals("guids") && request.method().equals("GET")) {
+            int id = state.ids().stream()
+                    .filter(candidate -> guid(candidate).equals(path.get(2)))
+                    .findFirst()
+                    .orElseThrow(() -> new BadRequest(404, 40403, "Schema " + path.get(2) + " not found"));
+            ObjectNode schema = JSON.createObjectNode().put("schema", state.schemaById(id));
+            withReferences(schema, state.referencesById(id));
+            withMetadata(schema, state.metadataById(id));
+            return schema;
+        }
         if (path.size() < 3 || !path.get(1).equals("ids") || !request.method().equals("GET")) {
             throw notFound();
         }
@@ -337,10 +347,22 @@ final class RegistryHttpHandler implements HttpHandler {
                 .put("subject", metadata.subject())
                 .put("version", metadata.version())
                 .put("id", metadata.id())
+                .put("guid", guid(metadata.id()))
                 .put("schema", metadata.schema());
         withReferences(version, state.referencesOf(metadata.subject(), metadata.version()));
         withMetadata(version, state.metadataOf(metadata.subject(), metadata.version()));
         return version;
+    }
+
+    /**
+     * A schema's globally unique id (Confluent 8's {@code guid}): derived from its id, which this
+     * registry never issues twice, so it is stable across restarts without being stored.
+     */
+    static String guid(int id) {
+        return java.util
+                .UUID
+                .nameUUIDFromBytes(("callstream-schema:" + id).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     private static void withReferences(
@@ -358,6 +380,7 @@ final class RegistryHttpHandler implements HttpHandler {
     private ObjectNode registered(SchemaMetadata metadata) {
         ObjectNode answer = JSON.createObjectNode()
                 .put("id", metadata.id())
+                .put("guid", guid(metadata.id()))
                 .put("version", metadata.version())
                 .put("schema", metadata.schema());
         withReferences(answer, state.referencesOf(metadata.subject(), metadata.version()));

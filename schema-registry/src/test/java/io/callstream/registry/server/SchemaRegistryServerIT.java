@@ -241,10 +241,24 @@ class SchemaRegistryServerIT {
         assertThat(registered.status()).as(registered.body().toString()).isEqualTo(200);
         int id = registered.body().get("id").asInt();
 
+        String guid = registered.body().get("guid").asText();
+        assertThat(java.util.UUID.fromString(guid)).isNotNull();
+        assertThat(get("/schemas/guids/" + guid).body().get("schema").asText()).isEqualTo(person);
+        assertThat(get("/subjects/person-value/versions/1").body().get("guid").asText())
+                .isEqualTo(guid);
+        assertError(get("/schemas/guids/" + java.util.UUID.randomUUID()), 404, 40403);
         JsonNode byId = get("/schemas/ids/" + id).body();
         assertThat(byId.get("schema").asText()).isEqualTo(person);
         assertThat(byId.get("references").get(0).get("subject").asText()).isEqualTo("address-value");
         assertThat(send("POST", "/subjects/person-value", body).body().get("id").asInt())
+                .isEqualTo(id);
+        // the same schema laid out differently is the same schema
+        String spaced = body.replace("\\\"fields\\\":", "\\\"fields\\\" :  ");
+        assertThat(spaced).isNotEqualTo(body);
+        assertThat(send("POST", "/subjects/person-value", spaced)
+                        .body()
+                        .get("id")
+                        .asInt())
                 .isEqualTo(id);
         assertThat(get("/subjects/address-value/versions/1/referencedby").body().toString())
                 .isEqualTo("[" + id + "]");
