@@ -328,6 +328,17 @@ class SchemaRegistryServerIT {
                         .isEqualTo(1);
                 post(first.url(), "/config/meta-value", "{\"compatibility\":\"NONE\",\"normalize\":true}", "PUT");
                 post(first.url(), "/mode/meta-value", "{\"mode\":\"READONLY\"}", "PUT");
+                // a schema referencing another, and a rule set
+                post(
+                        first.url(),
+                        "/subjects/base-value/versions",
+                        "{\"schema\":\"{\\\"type\\\":\\\"fixed\\\",\\\"name\\\":\\\"r.Id\\\",\\\"size\\\":4}\"}");
+                post(
+                        first.url(),
+                        "/subjects/uses-value/versions",
+                        "{\"schema\":\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"r.U\\\",\\\"fields\\\":[{\\\"name\\\":"
+                                + "\\\"id\\\",\\\"type\\\":\\\"r.Id\\\"}]}\",\"references\":[{\"name\":\"r.Id\",\"subject\":\"base-value\","
+                                + "\"version\":1}],\"ruleSet\":{\"domainRules\":[{\"name\":\"k\",\"kind\":\"CONDITION\"}]}}");
             }
             persistent.stop();
             persistent.start();
@@ -335,7 +346,30 @@ class SchemaRegistryServerIT {
             try (SchemaRegistryServer second = SchemaRegistryServer.start(persistentConfig)) {
                 var secondClient = new RestSchemaRegistryClient(RegistryClientConfig.of(second.url()));
 
-                assertThat(secondClient.subjects()).containsExactly("call-events-value", "calls-value", "meta-value");
+                assertThat(secondClient.subjects())
+                        .containsExactly("base-value", "call-events-value", "calls-value", "meta-value", "uses-value");
+                JsonNode uses = JSON.readTree(HTTP.send(
+                                HttpRequest.newBuilder(URI.create(second.url() + "/subjects/uses-value/versions/1"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body());
+                assertThat(uses.get("references").get(0).get("subject").asText())
+                        .isEqualTo("base-value");
+                assertThat(uses.get("ruleSet")
+                                .get("domainRules")
+                                .get(0)
+                                .get("name")
+                                .asText())
+                        .isEqualTo("k");
+                assertThat(HTTP.send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create(second.url() + "/subjects/base-value/versions/1"))
+                                                .DELETE()
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode())
+                        .as("still referenced after the restart")
+                        .isEqualTo(422);
                 assertThat(secondClient.getLatest("call-events-value").id()).isEqualTo(eventsId);
                 assertThat(secondClient.getById(callsId)).isEqualTo(Call.getClassSchema());
                 assertThat(secondClient.getCompatibility(null)).isEqualTo(CompatibilityLevel.FULL);

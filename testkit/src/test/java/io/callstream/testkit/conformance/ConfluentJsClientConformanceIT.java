@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * (installed by the build with {@code npm ci} from the lock file), through the eight basic scenarios
  * of its own integration test against our registry: register with metadata, retrieve by id and
  * subject, versions, latest with metadata, compatibility per version, subject and default config
- * with {@code normalize}, soft and permanent deletes.
+ * with {@code normalize}, soft and permanent deletes; then a mode change (READONLY refuses, READWRITE
+ * accepts again) and a subject deleted softly then permanently.
  */
 class ConfluentJsClientConformanceIT {
 
@@ -46,7 +47,7 @@ class ConfluentJsClientConformanceIT {
                 .forEach(failure -> failures.add(failure.get("name").asText() + ": "
                         + failure.get("error").asText()));
         assertThat(failures).isEmpty();
-        assertThat(result.get("passed")).hasSize(8);
+        assertThat(result.get("passed")).hasSize(10); // its eight, a mode change and a subject's deletes
     }
 
     static final String PROBE = """
