@@ -107,6 +107,15 @@ public final class CallstreamCommand {
             });
         }
 
+        /** Status 3, said on stderr, when more than {@code failAbove} (if given) calls are {@code what}; else 0. */
+        static Integer exitAbove(long count, Long failAbove, String what) {
+            if (failAbove != null && count > failAbove) {
+                System.err.println("callstream: " + count + " " + what + " (more than " + failAbove + ")");
+                return 3;
+            }
+            return 0;
+        }
+
         /** Runs {@code body}; a refused statement or a store error is one line on stderr and status 2. */
         static Integer run(Callable<Integer> body) {
             try {
@@ -186,12 +195,7 @@ public final class CallstreamCommand {
                         "… %d calls in the export: %d match, %d do not%n",
                         result.exported(), result.matched(), result.mismatches().size());
                 System.out.print(result.table().format(store.format()));
-                if (failAbove != null && result.mismatches().size() > failAbove) {
-                    System.err.println("callstream: " + result.mismatches().size() + " calls do not match the vendor's"
-                            + " export (more than " + failAbove + ")");
-                    return 3;
-                }
-                return 0;
+                return Sql.exitAbove(result.mismatches().size(), failAbove, "calls do not match the vendor's export");
             });
         }
     }
@@ -258,13 +262,7 @@ public final class CallstreamCommand {
                         System.out.println();
                         System.out.print(calls.format(store.format()));
                     }
-                    long differing = calls.rows().size();
-                    if (failAbove != null && differing > failAbove) {
-                        System.err.println("callstream: " + differing + " calls differ from the vendor's figures (more"
-                                + " than " + failAbove + ")");
-                        return 3;
-                    }
-                    return 0;
+                    return Sql.exitAbove(calls.rows().size(), failAbove, "calls differ from the vendor's figures");
                 });
             }
         }

@@ -76,12 +76,10 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     private void data(HttpExchange exchange) throws IOException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        if (!loopbackRequest(exchange)) {
-            body.put("error", "only for loopback requests from no other site");
-            send(exchange, 403, "application/json", json.writeValueAsBytes(body));
+        if (refusedForeign(exchange)) {
             return;
         }
+        Map<String, Object> body = new LinkedHashMap<>();
         int status = 200;
         DashboardFilter filter;
         try {
@@ -112,15 +110,11 @@ public final class DashboardServer implements AutoCloseable {
      * web page cannot use a user's browser to read the data).
      */
     private void sql(HttpExchange exchange) throws IOException {
-        Map<String, Object> error = new LinkedHashMap<>();
-        if (!loopbackRequest(exchange)) {
-            error.put("error", "only for loopback requests from no other site");
-            send(exchange, 403, "application/json", json.writeValueAsBytes(error));
+        if (refusedForeign(exchange)) {
             return;
         }
         if (!exchange.getRequestMethod().equals("POST")) {
-            error.put("error", "POST one read-only SQL statement as the body");
-            send(exchange, 405, "application/json", json.writeValueAsBytes(error));
+            error(exchange, 405, "POST one read-only SQL statement as the body");
             return;
         }
         String statement;
@@ -132,8 +126,7 @@ public final class DashboardServer implements AutoCloseable {
             send(exchange, 200, "application/json", result.toWire().getBytes(StandardCharsets.UTF_8));
         } catch (ReadOnlySql.RefusedException | SQLException e) {
             String message = String.valueOf(e.getMessage());
-            error.put("error", message.contains("\n") ? message.substring(0, message.indexOf('\n')) : message);
-            send(exchange, 400, "application/json", json.writeValueAsBytes(error));
+            error(exchange, 400, message.contains("\n") ? message.substring(0, message.indexOf('\n')) : message);
         }
     }
 
@@ -142,12 +135,14 @@ public final class DashboardServer implements AutoCloseable {
      * in the store's {@code vendor_cdrs} table; loopback only, like {@code /api/sql}.
      */
     private void vendorCdrs(HttpExchange exchange) throws IOException {
-        Map<String, Object> answer = new LinkedHashMap<>();
-        if (!loopbackRequest(exchange) || !exchange.getRequestMethod().equals("POST")) {
-            answer.put("error", "POST an import, from loopback and no other site");
-            send(exchange, 403, "application/json", json.writeValueAsBytes(answer));
+        if (refusedForeign(exchange)) {
             return;
         }
+        if (!exchange.getRequestMethod().equals("POST")) {
+            error(exchange, 405, "POST an import");
+            return;
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
         String body;
         try (InputStream in = exchange.getRequestBody()) {
             body = new String(in.readNBytes(64 << 20), StandardCharsets.UTF_8);
@@ -160,9 +155,21 @@ public final class DashboardServer implements AutoCloseable {
             answer.put("unchanged", summary.unchanged());
             send(exchange, 200, "application/json", json.writeValueAsBytes(answer));
         } catch (SQLException | IllegalArgumentException | IOException | ClassCastException e) {
-            answer.put("error", "cannot keep the import: " + e.getMessage());
-            send(exchange, 400, "application/json", json.writeValueAsBytes(answer));
+            error(exchange, 400, "cannot keep the import: " + e.getMessage());
         }
+    }
+
+    /** Answers 403 and returns true unless the request is a loopback one from no other site. */
+    private boolean refusedForeign(HttpExchange exchange) throws IOException {
+        if (loopbackRequest(exchange)) {
+            return false;
+        }
+        error(exchange, 403, "only for loopback requests from no other site");
+        return true;
+    }
+
+    private void error(HttpExchange exchange, int status, String message) throws IOException {
+        send(exchange, status, "application/json", json.writeValueAsBytes(Map.of("error", message)));
     }
 
     private static boolean loopbackRequest(HttpExchange exchange) {
