@@ -41,6 +41,9 @@ public final class ClickHouseServer implements AutoCloseable {
         Path directory = Files.createTempDirectory("callstream-clickhouse-");
         int httpPort = freePort();
         int tcpPort = freePort();
+        while (tcpPort == httpPort) { // the OS may hand out the port it just freed again
+            tcpPort = freePort();
+        }
         Files.writeString(directory.resolve("users.xml"), """
                 <?xml version="1.0"?>
                 <yandex>

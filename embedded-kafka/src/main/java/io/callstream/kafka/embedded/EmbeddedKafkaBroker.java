@@ -61,7 +61,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.dataDirectory = temporary ? createTempDirectory() : builder.dataDirectory.toAbsolutePath();
         this.host = builder.host;
         this.port = builder.port == 0 ? freePort() : builder.port;
-        this.controllerPort = builder.controllerPort == 0 ? freePort() : builder.controllerPort;
+        // the OS may hand out the port it just freed again: two listeners on one port would not start
+        int controller = builder.controllerPort;
+        if (controller == 0) {
+            do {
+                controller = freePort();
+            } while (controller == this.port);
+        }
+        this.controllerPort = controller;
         this.overrides = Map.copyOf(builder.overrides);
         this.startTimeout = builder.startTimeout;
     }
