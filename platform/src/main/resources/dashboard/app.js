@@ -219,7 +219,8 @@ async function refresh() {
     reconciliation(data.reconciliation);
     fillTable("classes", data.reconciliation, [["vendor"], ["difference_class"], ["calls", 0]]);
     fillTable("differing", data.differing, [["vendor"], ["call_id", undefined, explainLink], ["tenant_id"],
-      ["start_time"], ["difference_class"], ["talk_seconds", 0], ["vendor_talk_seconds", 0], ["billed_seconds", 0],
+      ["start_time"], ["difference_class"], ["talk_seconds", 0], ["vendor_talk_seconds", 0], ["leg_a_seconds", 0],
+      ["vendor_leg_a_seconds", 0], ["billed_seconds", 0],
       ["vendor_billed_seconds", 0], ["vendor_billed_source"], ["amount"], ["vendor_amount"], ["quality_flags"]]);
     fillTable("alert-history", data.alertHistory, [["event_time"], ["state"], ["tenant_id"], ["vendor"],
       ["failure_rate", 3], ["baseline_rate", 3], ["attempts", 0], ["failures", 0], ["top_categories"], ["message"]]);

@@ -61,6 +61,11 @@ record DashboardFilter(Instant from, Instant to, String tenant, String vendor) {
 
     /** {@code AND}-joined conditions on the time column and the tenant and vendor columns; "TRUE" for none. */
     String where(String timeColumn) {
+        return where(timeColumn, "");
+    }
+
+    /** As {@link #where(String)}, with the tenant and vendor columns of the table aliased {@code prefix}. */
+    String where(String timeColumn, String prefix) {
         StringBuilder sql = new StringBuilder("TRUE");
         if (from != null) {
             sql.append(" AND ")
@@ -76,17 +81,29 @@ record DashboardFilter(Instant from, Instant to, String tenant, String vendor) {
                     .append(literal(to))
                     .append('\'');
         }
-        return sql.append(who()).toString();
+        return sql.append(who(prefix)).toString();
     }
 
     /** Tenant and vendor conditions only (for what is "now", such as the active alerts). */
     String who() {
+        return who("");
+    }
+
+    private String who(String prefix) {
         StringBuilder sql = new StringBuilder();
         if (tenant != null) {
-            sql.append(" AND tenant_id = '").append(tenant.replace("'", "''")).append('\'');
+            sql.append(" AND ")
+                    .append(prefix)
+                    .append("tenant_id = '")
+                    .append(tenant.replace("'", "''"))
+                    .append('\'');
         }
         if (vendor != null) {
-            sql.append(" AND vendor = '").append(vendor.replace("'", "''")).append('\'');
+            sql.append(" AND ")
+                    .append(prefix)
+                    .append("vendor = '")
+                    .append(vendor.replace("'", "''"))
+                    .append('\'');
         }
         return sql.toString();
     }
@@ -144,10 +161,15 @@ record DashboardFilter(Instant from, Instant to, String tenant, String vendor) {
                         + calls + " GROUP BY 1, 2 ORDER BY 1, 2");
         queries.put(
                 "differing",
-                "SELECT vendor, call_id, tenant_id, start_time, difference_class, talk_seconds, vendor_talk_seconds,"
-                        + " billed_seconds, vendor_billed_seconds, vendor_billed_source, amount, vendor_amount,"
-                        + " quality_flags FROM calls WHERE " + Views.DIFFERING + " AND " + calls
-                        + " ORDER BY start_time DESC LIMIT 200");
+                "SELECT c.vendor, c.call_id, c.tenant_id, c.start_time, c.difference_class, c.talk_seconds,"
+                        + " c.vendor_talk_seconds, a.talk_seconds AS leg_a_seconds, c.vendor_leg_a_seconds,"
+                        + " c.billed_seconds, c.vendor_billed_seconds, c.vendor_billed_source, c.amount, c.vendor_amount,"
+                        + " c.quality_flags FROM calls c LEFT JOIN call_legs a"
+                        + " ON a.vendor = c.vendor AND a.call_id = c.call_id AND a.leg = 'A'"
+                        // (difference_class is the calls table's only)
+                        + " WHERE " + Views.DIFFERING + " AND "
+                        + where("COALESCE(c.start_time, c.end_time, c.finalised_at)", "c.")
+                        + " ORDER BY c.start_time DESC LIMIT 200");
         queries.put("tenants", "SELECT DISTINCT tenant_id FROM calls ORDER BY 1");
         queries.put("vendors", "SELECT DISTINCT vendor FROM calls ORDER BY 1");
         return queries;
