@@ -135,8 +135,10 @@ public final class CallJoiner {
             int stated = vendorLegB.filter(seconds -> seconds > 0).orElse(0);
             uncapped = stated;
             talk = cap.map(max -> Math.min(max, stated)).orElse(stated);
+            // (a negative stated figure bills nothing: it is flagged, not charged)
+            int statedBilling = Math.max(0, vendorBilledStated.orElse(0));
             billing = vendorLegB.isEmpty() && vendorBilledStated.isPresent()
-                    ? new Billing(vendorBilledStated.get(), tariff.amount(vendorBilledStated.get()))
+                    ? new Billing(statedBilling, tariff.amount(statedBilling))
                     : bill(tariff, talk, joinedLegs);
         } else {
             billing = bill(tariff, talk, joinedLegs);

@@ -266,6 +266,20 @@ class CallJoinerTest {
         assertThat(call.getTalkSeconds()).isZero();
         assertThat(call.getBilledSeconds()).isEqualTo(180);
         assertThat(call.getQualityFlags()).contains(io.callstream.schema.QualityFlag.NO_END_TIME);
+
+        // a negative stated billing is flagged, never billed
+        Call negative = joiner.join(
+                List.of(CallEvent.newBuilder(events.getFirst())
+                        .setVendorBilledSeconds(-5)
+                        .build()),
+                false,
+                1,
+                FINALISED);
+        assertThat(negative.getBilledSeconds()).isZero();
+        assertThat(negative.getQualityFlags())
+                .contains(
+                        io.callstream.schema.QualityFlag.NEGATIVE_DURATION,
+                        io.callstream.schema.QualityFlag.NO_END_TIME);
     }
 
     @Test
