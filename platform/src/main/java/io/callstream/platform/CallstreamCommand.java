@@ -46,6 +46,21 @@ public final class CallstreamCommand {
         System.exit(new CommandLine(new CallstreamCommand()).execute(args));
     }
 
+    /** Where a running platform's Kafka and schema registry are (those of {@code ./callstream up} by default). */
+    static final class PlatformAddress {
+        @Option(
+                names = "--bootstrap-servers",
+                defaultValue = "127.0.0.1:9092",
+                description = "Kafka (default: ${DEFAULT-VALUE}).")
+        String bootstrapServers;
+
+        @Option(
+                names = "--schema-registry-url",
+                defaultValue = "http://127.0.0.1:8081",
+                description = "Schema registry (default: ${DEFAULT-VALUE}).")
+        String schemaRegistryUrl;
+    }
+
     /** Where the store is read: the running platform, else the file; and how the rows are printed. */
     static final class StoreOptions {
         @Option(
@@ -313,17 +328,8 @@ public final class CallstreamCommand {
         @CommandLine.Parameters(index = "1", paramLabel = "CALL_ID", description = "The vendor's call id.")
         String callId;
 
-        @Option(
-                names = "--bootstrap-servers",
-                defaultValue = "127.0.0.1:9092",
-                description = "Default: ${DEFAULT-VALUE}.")
-        String bootstrapServers;
-
-        @Option(
-                names = "--schema-registry-url",
-                defaultValue = "http://127.0.0.1:8081",
-                description = "Default: ${DEFAULT-VALUE}.")
-        String registryUrl;
+        @CommandLine.Mixin
+        PlatformAddress platform = new PlatformAddress();
 
         @Option(
                 names = "--dashboard-url",
@@ -333,7 +339,8 @@ public final class CallstreamCommand {
 
         @Override
         public Integer call() {
-            String text = new io.callstream.platform.explain.CallExplainer(bootstrapServers, registryUrl)
+            String text = new io.callstream.platform.explain.CallExplainer(
+                            platform.bootstrapServers, platform.schemaRegistryUrl)
                     .explain(vendor, callId, line -> System.err.println("… " + line), dashboardUrl);
             System.out.print(text);
             return text.startsWith("No call ") ? 1 : 0;
@@ -509,17 +516,8 @@ public final class CallstreamCommand {
                     + " removed, unchanged rows are not republished.")
     static final class Reference implements Callable<Integer> {
 
-        @Option(
-                names = "--bootstrap-servers",
-                defaultValue = "127.0.0.1:9092",
-                description = "Kafka (default: ${DEFAULT-VALUE}).")
-        String bootstrapServers;
-
-        @Option(
-                names = "--schema-registry-url",
-                defaultValue = "http://127.0.0.1:8081",
-                description = "Schema registry (default: ${DEFAULT-VALUE}).")
-        String schemaRegistryUrl;
+        @CommandLine.Mixin
+        PlatformAddress platform = new PlatformAddress();
 
         @Option(
                 names = "--codes",
@@ -540,8 +538,8 @@ public final class CallstreamCommand {
                 throw new CommandLine.ParameterException(
                         new CommandLine(this), "Nothing to load: give --codes VENDOR=FILE and/or --tariffs FILE");
             }
-            ReferenceDataLoader loader =
-                    new ReferenceDataLoader(bootstrapServers, Map.of("schema.registry.url", schemaRegistryUrl));
+            ReferenceDataLoader loader = new ReferenceDataLoader(
+                    platform.bootstrapServers, Map.of("schema.registry.url", platform.schemaRegistryUrl));
             loader.ensureTopics(1);
             if (!codes.isEmpty()) {
                 List<CodeRule> rules = new ArrayList<>();
