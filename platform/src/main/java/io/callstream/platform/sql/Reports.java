@@ -40,18 +40,11 @@ public final class Reports {
 
     /** Per tenant, vendor and day: ours beside the vendor's, and the differing calls per class. */
     public static String reconciliationSummary(Scope scope) {
-        StringBuilder classes = new StringBuilder();
-        for (String name : Views.DIFFERENCE_CLASSES) {
-            classes.append(", SUM(CASE WHEN difference_class = '")
-                    .append(name)
-                    .append("' THEN 1 ELSE 0 END) AS ")
-                    .append(name.toLowerCase(Locale.ROOT));
-        }
         return "SELECT tenant_id, vendor, " + CALL_DAY + " AS day, COUNT(*) AS calls,"
                 + " SUM(talk_seconds) AS talk_seconds, SUM(vendor_talk_seconds) AS vendor_talk_seconds,"
                 + " SUM(billed_seconds) AS billed_seconds, SUM(vendor_billed_seconds) AS vendor_billed_seconds,"
                 + " SUM(amount) AS amount, SUM(vendor_amount) AS vendor_amount,"
-                + " SUM(CASE WHEN " + Views.DIFFERING + " THEN 1 ELSE 0 END) AS calls_differing" + classes
+                + " SUM(CASE WHEN " + Views.DIFFERING + " THEN 1 ELSE 0 END) AS calls_differing, " + Views.classCounts()
                 + " FROM calls" + scope.where(CALL_DAY) + " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3";
     }
 

@@ -37,16 +37,15 @@ public final class Views {
 
     private Views() {}
 
-    private static String classCounts() {
-        StringBuilder columns = new StringBuilder();
-        for (String name : DIFFERENCE_CLASSES) {
-            columns.append(" SUM(CASE WHEN difference_class = '")
-                    .append(name)
-                    .append("' THEN 1 ELSE 0 END) AS ")
-                    .append(name.toLowerCase(java.util.Locale.ROOT))
-                    .append(',');
-        }
-        return columns.toString();
+    /**
+     * One column per difference class counting the calls of that class, named after it in lower
+     * case ({@code SUM(CASE WHEN difference_class = 'CAP' THEN 1 ELSE 0 END) AS cap}), comma-separated.
+     */
+    public static String classCounts() {
+        return DIFFERENCE_CLASSES.stream()
+                .map(name -> "SUM(CASE WHEN difference_class = '" + name + "' THEN 1 ELSE 0 END) AS "
+                        + name.toLowerCase(java.util.Locale.ROOT))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     public static List<String> of(Map<Table.Kind, Table> tables) {
@@ -78,7 +77,7 @@ public final class Views {
                         + " SUM(talk_difference_seconds) AS talk_difference_seconds,"
                         + " SUM(amount) AS amount, SUM(vendor_amount) AS vendor_amount,"
                         + " SUM(amount_difference) AS amount_difference,"
-                        + classCounts()
+                        + " " + classCounts() + ","
                         + " SUM(CASE WHEN quality_flags <> '' THEN 1 ELSE 0 END) AS calls_flagged"
                         + " FROM " + calls + " GROUP BY 1, 2",
                 "CREATE OR REPLACE VIEW billing_differences AS SELECT vendor, call_id, tenant_id, start_time,"
