@@ -125,8 +125,7 @@ public final class DashboardServer implements AutoCloseable {
             QueryResult result = ReadOnlySql.query(connection, statement);
             send(exchange, 200, "application/json", result.toWire().getBytes(StandardCharsets.UTF_8));
         } catch (ReadOnlySql.RefusedException | SQLException e) {
-            String message = String.valueOf(e.getMessage());
-            error(exchange, 400, message.contains("\n") ? message.substring(0, message.indexOf('\n')) : message);
+            error(exchange, 400, io.callstream.platform.sql.SqlClient.firstLine(String.valueOf(e.getMessage())));
         }
     }
 

@@ -1,23 +1,19 @@
 package io.callstream.platform.reconcile;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callstream.platform.sql.PlatformApi;
 import io.callstream.platform.sql.SqlClient;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -28,13 +24,11 @@ public final class CdrImporter {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final String dashboardUrl;
+    private final PlatformApi platform;
     private final Path duckDbFile;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     public CdrImporter(String dashboardUrl, Path duckDbFile) {
-        this.dashboardUrl = dashboardUrl.endsWith("/") ? dashboardUrl : dashboardUrl + "/";
+        this.platform = new PlatformApi(dashboardUrl);
         this.duckDbFile = duckDbFile;
     }
 
@@ -49,39 +43,38 @@ public final class CdrImporter {
 
     public CdrStore.Summary store(String vendor, String source, List<VendorCdr> calls, Consumer<String> via) {
         try {
-            HttpResponse<String> answer = http.send(
-                    HttpRequest.newBuilder(URI.create(dashboardUrl + "api/vendor-cdrs"))
-                            .timeout(Duration.ofMinutes(5))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(
-                                    body(vendor, source, calls), StandardCharsets.UTF_8))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            var reply = JSON.readTree(answer.body());
-            if (answer.statusCode() != 200) {
-                throw new SqlClient.SqlException(reply.path("error").asText(answer.body()));
+            Optional<HttpResponse<String>> answer =
+                    platform.post("api/vendor-cdrs", "application/json", body(vendor, source, calls));
+            if (answer.isEmpty()) {
+                via.accept("into " + duckDbFile + " (no platform answers at " + platform.baseUrl() + ")");
+                return local(vendor, source, calls);
             }
-            via.accept("through the running platform at " + dashboardUrl);
+            var reply = JSON.readTree(answer.get().body());
+            if (answer.get().statusCode() != 200) {
+                throw new SqlClient.SqlException(
+                        reply.path("error").asText(answer.get().body()));
+            }
+            via.accept("through the running platform at " + platform.baseUrl());
             return new CdrStore.Summary(
                     reply.get("added").asInt(),
                     reply.get("changed").asInt(),
                     reply.get("unchanged").asInt());
-        } catch (ConnectException notRunning) {
-            via.accept("into " + duckDbFile + " (no platform answers at " + dashboardUrl + ")");
-            if (!Files.exists(duckDbFile)) {
-                throw new SqlClient.SqlException("no platform answers at " + dashboardUrl + " and there is no store at "
-                        + duckDbFile + " (run ./callstream up, or pass --data-dir / --dashboard-url)");
-            }
-            try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + duckDbFile.toAbsolutePath())) {
-                return CdrStore.store(connection, vendor, source, calls);
-            } catch (SQLException e) {
-                throw new SqlClient.SqlException(e.getMessage());
-            }
         } catch (IOException e) {
-            throw new SqlClient.SqlException("cannot reach the platform at " + dashboardUrl + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SqlClient.SqlException("interrupted");
+            throw new SqlClient.SqlException(
+                    "cannot reach the platform at " + platform.baseUrl() + ": " + e.getMessage());
+        }
+    }
+
+    private CdrStore.Summary local(String vendor, String source, List<VendorCdr> calls) {
+        if (!Files.exists(duckDbFile)) {
+            throw new SqlClient.SqlException(
+                    "no platform answers at " + platform.baseUrl() + " and there is no store at " + duckDbFile
+                            + " (run ./callstream up, or pass --data-dir / --dashboard-url)");
+        }
+        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + duckDbFile.toAbsolutePath())) {
+            return CdrStore.store(connection, vendor, source, calls);
+        } catch (SQLException e) {
+            throw new SqlClient.SqlException(e.getMessage());
         }
     }
 

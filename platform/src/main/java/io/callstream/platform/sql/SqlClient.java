@@ -2,18 +2,13 @@ package io.callstream.platform.sql;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -24,17 +19,15 @@ import java.util.Properties;
  */
 public final class SqlClient {
 
-    private final String dashboardUrl;
+    private final PlatformApi platform;
     private final Path duckDbFile;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /**
      * @param dashboardUrl where a running platform serves its dashboard (and {@code /api/sql})
      * @param duckDbFile the store's file, opened when no platform answers
      */
     public SqlClient(String dashboardUrl, Path duckDbFile) {
-        this.dashboardUrl = dashboardUrl.endsWith("/") ? dashboardUrl : dashboardUrl + "/";
+        this.platform = new PlatformApi(dashboardUrl);
         this.duckDbFile = duckDbFile;
     }
 
@@ -50,34 +43,22 @@ public final class SqlClient {
     /** The rows of a read-only statement; where they came from is told to {@code via}. */
     public QueryResult query(String sql, java.util.function.Consumer<String> via) {
         ReadOnlySql.check(sql); // refused here already, with or without a platform
-        try {
-            HttpResponse<String> answer = http.send(
-                    HttpRequest.newBuilder(URI.create(dashboardUrl + "api/sql"))
-                            .timeout(Duration.ofMinutes(5))
-                            .header("Content-Type", "text/plain; charset=utf-8")
-                            .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            if (answer.statusCode() == 200) {
-                via.accept("through the running platform at " + dashboardUrl);
-                return QueryResult.fromWire(answer.body());
-            }
-            throw new SqlException(errorOf(answer));
-        } catch (ConnectException notRunning) {
-            via.accept("from " + duckDbFile + " (no platform answers at " + dashboardUrl + ")");
+        Optional<HttpResponse<String>> answer = platform.post("api/sql", "text/plain; charset=utf-8", sql);
+        if (answer.isEmpty()) {
+            via.accept("from " + duckDbFile + " (no platform answers at " + platform.baseUrl() + ")");
             return local(sql);
-        } catch (IOException e) {
-            throw new SqlException("cannot reach the platform at " + dashboardUrl + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SqlException("interrupted");
         }
+        if (answer.get().statusCode() != 200) {
+            throw new SqlException(errorOf(answer.get()));
+        }
+        via.accept("through the running platform at " + platform.baseUrl());
+        return QueryResult.fromWire(answer.get().body());
     }
 
     private QueryResult local(String sql) {
         if (!Files.exists(duckDbFile)) {
-            throw new SqlException("no platform answers at " + dashboardUrl + " and there is no store at " + duckDbFile
-                    + " (run ./callstream up, or pass --data-dir / --dashboard-url)");
+            throw new SqlException("no platform answers at " + platform.baseUrl() + " and there is no store at "
+                    + duckDbFile + " (run ./callstream up, or pass --data-dir / --dashboard-url)");
         }
         Properties readOnly = new Properties();
         readOnly.setProperty("duckdb.read_only", "true");
@@ -88,7 +69,7 @@ public final class SqlClient {
             String message = String.valueOf(e.getMessage());
             if (message.contains("lock")) {
                 throw new SqlException(duckDbFile + " is held by another process (a ./callstream up whose dashboard is"
-                        + " not at " + dashboardUrl + "? pass its --dashboard-url): " + firstLine(message));
+                        + " not at " + platform.baseUrl() + "? pass its --dashboard-url): " + firstLine(message));
             }
             throw new SqlException(firstLine(message));
         }
@@ -102,7 +83,8 @@ public final class SqlClient {
         }
     }
 
-    static String firstLine(String message) {
+    /** The first line of a (store's multi-line) message. */
+    public static String firstLine(String message) {
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
     }
