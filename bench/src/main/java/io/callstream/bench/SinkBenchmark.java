@@ -1,5 +1,6 @@
 package io.callstream.bench;
 
+import io.callstream.connect.clickhouse.LocalClickHouseServer;
 import io.callstream.connect.converter.AvroConverter;
 import io.callstream.connect.duckdb.DuckDbDatabases;
 import io.callstream.connect.jdbc.JdbcRowWriter;
@@ -16,7 +17,6 @@ import io.callstream.processor.domain.CodeTable;
 import io.callstream.processor.domain.TariffTable;
 import io.callstream.registry.serde.KafkaAvroSerializer;
 import io.callstream.schema.Call;
-import io.callstream.testkit.ClickHouseServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -336,11 +336,11 @@ final class SinkBenchmark implements Callable<Integer> {
     }
 
     static final class ClickHouse extends Store {
-        private final ClickHouseServer server;
+        private final LocalClickHouseServer server;
 
         ClickHouse() throws Exception {
             super("clickhouse", "io.callstream.connect.clickhouse.ClickHouseSinkConnector");
-            server = ClickHouseServer.start();
+            server = LocalClickHouseServer.start();
             server.query("CREATE DATABASE sink");
             server.query("CREATE DATABASE bulk");
             sinkUrl = server.url() + "/?database=sink";

@@ -38,7 +38,9 @@ import picocli.CommandLine.Option;
             CallstreamCommand.Explain.class,
             CallstreamCommand.Sql.class,
             CallstreamCommand.Report.class,
-            CallstreamCommand.Reconcile.class
+            CallstreamCommand.Reconcile.class,
+            io.callstream.platform.cluster.ClusterCommand.class,
+            io.callstream.platform.cluster.BrokerCommand.class
         })
 public final class CallstreamCommand {
 
@@ -418,8 +420,19 @@ public final class CallstreamCommand {
             description = "Runs the ingest service alone (configuration: CALLSTREAM_INGEST_* variables, see README).")
     static final class Ingest implements Callable<Integer> {
         @Override
-        public Integer call() {
-            io.callstream.ingest.IngestApplication.main(new String[0]);
+        public Integer call() throws InterruptedException {
+            io.micronaut.context.ApplicationContext context =
+                    io.micronaut.runtime.Micronaut.run(io.callstream.ingest.IngestApplication.class);
+            // Micronaut.run returns once the server listens: wait here, or main's System.exit stops it
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                context.close();
+                                stopped.countDown();
+                            },
+                            "ingest-stop"));
+            stopped.await();
             return 0;
         }
     }

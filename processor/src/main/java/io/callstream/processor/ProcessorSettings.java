@@ -27,6 +27,8 @@ import java.util.stream.Collectors;
  * @param metricsPort {@code METRICS_PORT} (9404): {@code GET /prometheus} metrics; 0 any free port,
  *     -1 none
  * @param replicationFactor {@code REPLICATION_FACTOR} of internal topics (1; 3 on a cluster)
+ * @param standbyReplicas {@code STANDBY_REPLICAS} (0; 1 on a cluster): warm copies of each task's
+ *     state on another instance, which takes over a failed instance's tasks without restoring them
  * @param finaliseAfter {@code FINALISE_AFTER_SECONDS} (600): calls without terminal information
  * @param retainFor {@code RETAIN_FOR_SECONDS} (86400): finished calls kept for late information
  * @param lateHorizon {@code LATE_HORIZON_SECONDS} (2592000, 30 days, the raw archive's retention):
@@ -53,6 +55,7 @@ public record ProcessorSettings(
         String metricsHost,
         int metricsPort,
         int replicationFactor,
+        int standbyReplicas,
         Duration finaliseAfter,
         Duration retainFor,
         Duration lateHorizon,
@@ -72,6 +75,7 @@ public record ProcessorSettings(
                 get(env, "METRICS_HOST", "127.0.0.1"),
                 Integer.parseInt(get(env, "METRICS_PORT", "9404")),
                 Integer.parseInt(get(env, "REPLICATION_FACTOR", "1")),
+                Integer.parseInt(get(env, "STANDBY_REPLICAS", "0")),
                 Duration.ofSeconds(Long.parseLong(get(env, "FINALISE_AFTER_SECONDS", "600"))),
                 Duration.ofSeconds(Long.parseLong(get(env, "RETAIN_FOR_SECONDS", "86400"))),
                 Duration.ofSeconds(Long.parseLong(

@@ -32,9 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real single-node Kafka broker (combined KRaft broker and controller) running in this JVM: the
- * same server classes as a production broker, with transactions, so exactly-once Kafka Streams
- * works against it.
+ * A real Kafka broker (combined KRaft broker and controller) running in this JVM: the same server
+ * classes as a production broker, with transactions, so exactly-once Kafka Streams works against
+ * it. A cluster of one by default; {@link Builder#clusterMember} makes it one node of a
+ * multi-node cluster (each node its own process, see {@code ./callstream cluster up}).
  *
  * <p>With a {@linkplain Builder#dataDirectory data directory} the broker's logs persist across
  * restarts (the embedded mode); without one it uses a temporary directory deleted on {@link
@@ -44,7 +45,6 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
-    private static final int NODE_ID = 1;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
 
     private final Path dataDirectory;
@@ -54,6 +54,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int controllerPort;
     private final Map<String, String> overrides;
     private final Duration startTimeout;
+    private final int nodeId;
+    private final String clusterId;
+    private final String quorumVoters;
     private KafkaRaftServer server;
 
     private EmbeddedKafkaBroker(Builder builder) {
@@ -71,6 +74,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.controllerPort = controller;
         this.overrides = Map.copyOf(builder.overrides);
         this.startTimeout = builder.startTimeout;
+        this.nodeId = builder.nodeId;
+        this.clusterId = builder.clusterId;
+        this.quorumVoters =
+                builder.quorumVoters == null ? nodeId + "@" + host + ":" + controllerPort : builder.quorumVoters;
     }
 
     public static Builder builder() {
@@ -143,7 +150,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private Map<String, String> serverProperties() {
         Map<String, String> props = new HashMap<>();
         props.put("process.roles", "broker,controller");
-        props.put("node.id", Integer.toString(NODE_ID));
+        props.put("node.id", Integer.toString(nodeId));
         props.put(
                 "listeners",
                 "PLAINTEXT://" + host + ":" + port + "," + CONTROLLER_LISTENER + "://" + host + ":" + controllerPort);
@@ -151,9 +158,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         props.put("controller.listener.names", CONTROLLER_LISTENER);
         props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + controllerPort);
+        props.put("controller.quorum.voters", quorumVoters);
         props.put("log.dirs", dataDirectory.resolve("logs").toString());
-        // A single node: internal topics cannot be replicated, and fewer partitions start faster.
+        // A single node: internal topics cannot be replicated, and fewer partitions start faster (a
+        // cluster member overrides these with the cluster's settings).
         props.put("offsets.topic.replication.factor", "1");
         props.put("offsets.topic.num.partitions", "5");
         props.put("transaction.state.log.replication.factor", "1");
@@ -177,8 +185,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try {
             new Formatter()
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                    .setNodeId(NODE_ID)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(nodeId)
+                    .setClusterId(clusterId == null ? Uuid.randomUuid().toString() : clusterId)
                     .setDirectories(List.of(dataDirectory.resolve("logs").toString()))
                     .setMetadataLogDirectory(Optional.empty())
                     .setControllerListenerName(CONTROLLER_LISTENER)
@@ -258,8 +266,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private int controllerPort;
         private final Map<String, String> overrides = new HashMap<>();
         private Duration startTimeout = Duration.ofSeconds(60);
+        private int nodeId = 1;
+        private String clusterId;
+        private String quorumVoters;
 
         private Builder() {}
+
+        /**
+         * Makes this broker one node of a cluster: its {@code node.id}, the cluster id its storage is
+         * formatted with (the same on every node) and the static controller quorum ({@code
+         * id@host:port,...}, every node's controller listener). Default: a cluster of one.
+         */
+        public Builder clusterMember(int nodeId, String clusterId, String quorumVoters) {
+            this.nodeId = nodeId;
+            this.clusterId = clusterId;
+            this.quorumVoters = quorumVoters;
+            return this;
+        }
 
         /** Keeps the broker's data in this directory across restarts; default: a temporary one. */
         public Builder dataDirectory(Path directory) {

@@ -34,6 +34,7 @@ public final class CallEvents {
                 .setEventType(type)
                 .setEventTime(eventTime)
                 .setEnvelopeId(request.envelopeId())
+                .setPushId(pushId(request.vendor(), request.body()))
                 .setReceivedAt(request.receivedAt())
                 .setAttributes(new TreeMap<>());
     }
@@ -50,6 +51,18 @@ public final class CallEvents {
                         .setPushEventCount(perCall.get(event.getCallId()).intValue())
                         .build())
                 .toList();
+    }
+
+    /** The same for every delivery of one push (a vendor's retries): vendor and body hashed. */
+    public static String pushId(String vendor, byte[] body) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update((vendor + '\n').getBytes(StandardCharsets.UTF_8));
+            sha.update(body);
+            return HexFormat.of().formatHex(sha.digest(), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     public static String eventId(String vendor, String callId, Leg leg, CallEventType type, byte[] body) {

@@ -6,6 +6,7 @@ import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
@@ -27,6 +28,8 @@ import java.util.UUID;
 final class WebhookController {
 
     static final String SECRET_HEADER = "x-callstream-secret";
+    /** Answered with every accepted push: the id of its envelope on {@code webhooks-raw}. */
+    static final String ENVELOPE_HEADER = "X-Callstream-Envelope";
 
     private final WebhookService service;
 
@@ -61,9 +64,15 @@ final class WebhookController {
                 remoteAddress(request),
                 Instant.now());
         Reply reply = service.handle(push, pathSecret != null ? pathSecret : headers.get(SECRET_HEADER));
-        return HttpResponse.<String>status(io.micronaut.http.HttpStatus.valueOf(reply.status()))
+        MutableHttpResponse<String> response = HttpResponse.<String>status(
+                        io.micronaut.http.HttpStatus.valueOf(reply.status()))
                 .contentType(reply.contentType())
                 .body(reply.body());
+        if (reply.status() == 200) {
+            // the receipt: the id of the raw envelope on webhooks-raw, and of the events derived from it
+            response.header(ENVELOPE_HEADER, push.envelopeId());
+        }
+        return response;
     }
 
     private static String remoteAddress(HttpRequest<?> request) {

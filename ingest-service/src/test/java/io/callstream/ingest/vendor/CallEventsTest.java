@@ -28,6 +28,18 @@ class CallEventsTest {
                 first.receivedAt().plusSeconds(5));
 
         assertThat(ids(retry)).isEqualTo(ids(first)).doesNotHaveDuplicates().hasSize(2);
+        assertThat(pushIds(retry))
+                .isEqualTo(pushIds(first))
+                .containsOnly(pushIds(first).getFirst());
+        assertThat(adapter.normalize(retry, Fixtures.CONTEXT))
+                .extracting(CallEvent::getEnvelopeId)
+                .containsOnly("env-2");
+    }
+
+    private List<String> pushIds(PushRequest request) throws InvalidPushException {
+        return adapter.normalize(request, Fixtures.CONTEXT).stream()
+                .map(CallEvent::getPushId)
+                .toList();
     }
 
     @Test
@@ -42,6 +54,7 @@ class CallEventsTest {
                 "");
 
         assertThat(ids(corrected)).doesNotContainAnyElementsOf(ids(original));
+        assertThat(pushIds(corrected)).doesNotContainAnyElementsOf(pushIds(original));
     }
 
     private List<String> ids(PushRequest request) throws InvalidPushException {

@@ -79,6 +79,7 @@ public final class TrafficSimulator {
             long accepted,
             long rejected,
             long failed,
+            long unavailable,
             Duration took) {
 
         public String describe() {
@@ -87,7 +88,8 @@ public final class TrafficSimulator {
                     "%,d calls, %,d pushes in %.1f s: %,d accepted, %,d rejected as malformed (%,d sent), %,d failed%n",
                     expected.calls(), pushes, took.toMillis() / 1000.0, accepted, rejected, malformed, failed));
             out.append(String.format(
-                    "  vendor retries (duplicates) %,d, late or out-of-order pushes %,d%n", retries, late));
+                    "  vendor retries (duplicates) %,d, late or out-of-order pushes %,d, answered 503 and sent again %,d%n",
+                    retries, late, unavailable));
             expected.categoriesByVendor()
                     .forEach((vendor, categories) -> out.append(String.format(
                             "  %-10s %,6d calls, %,8d billed seconds, %s%n",
@@ -106,6 +108,12 @@ public final class TrafficSimulator {
         }
     }
 
+    /** The ingest service's receipt header on an accepted push. */
+    static final String ENVELOPE_HEADER = "X-Callstream-Envelope";
+
+    /** How often a push is sent before it counts as failed (vendors retry for longer still). */
+    static final int MAX_ATTEMPTS = 8;
+
     private static final int[] WEIGHTS = {30, 30, 20, 20}; // winnerlook, ucpaas, yunhuni, ytx
 
     private final HttpClient http = HttpClient.newBuilder()
@@ -119,6 +127,15 @@ public final class TrafficSimulator {
         void acknowledged(String vendor, String callId, long nanoTime);
     }
 
+    /**
+     * Told of every push the ingest service accepted (200), with the receipt it answered: the id of
+     * the push's envelope on {@code webhooks-raw}.
+     */
+    @FunctionalInterface
+    public interface ReceiptListener {
+        void stored(String path, String envelopeId);
+    }
+
     /** Runs the traffic; {@code out} gets a progress bar (or lines, when not a terminal) and nothing else. */
     public Summary run(Options options, PrintStream out) throws InterruptedException {
         return run(options, out, (vendor, callId, nanoTime) -> {});
@@ -126,6 +143,12 @@ public final class TrafficSimulator {
 
     /** Runs the traffic, telling {@code acks} when each call's pushes are all acknowledged. */
     public Summary run(Options options, PrintStream out, AckListener acks) throws InterruptedException {
+        return run(options, out, acks, (path, envelopeId) -> {});
+    }
+
+    /** Runs the traffic, telling {@code acks} of acknowledged calls and {@code receipts} of each stored push. */
+    public Summary run(Options options, PrintStream out, AckListener acks, ReceiptListener receipts)
+            throws InterruptedException {
         CallFactory factory = new CallFactory(
                 options.seed(),
                 Long.toString(options.seed(), 36) + "-"
@@ -178,12 +201,12 @@ public final class TrafficSimulator {
                 if (n % 250 == 125) {
                     Push broken = factory.malformed(vendor);
                     counters.malformed.incrementAndGet();
-                    inFlight.add(senders.submit(() -> send(options.ingestUrl(), broken, counters, true)));
+                    inFlight.add(senders.submit(() -> send(options.ingestUrl(), broken, counters, true, receipts)));
                 }
                 boolean complete = !heldBack; // else the held push completes the call, at the end
                 inFlight.add(senders.submit(() -> {
                     for (Push push : pushes) {
-                        send(options.ingestUrl(), push, counters, false);
+                        send(options.ingestUrl(), push, counters, false, receipts);
                     }
                     if (complete) {
                         acks.acknowledged(call.vendor(), call.callId(), System.nanoTime());
@@ -195,7 +218,7 @@ public final class TrafficSimulator {
                 await(sent);
             }
             for (Map.Entry<Push, SimulatedCall> held : late) {
-                send(options.ingestUrl(), held.getKey(), counters, false);
+                send(options.ingestUrl(), held.getKey(), counters, false, receipts);
                 acks.acknowledged(held.getValue().vendor(), held.getValue().callId(), System.nanoTime());
             }
             progress.update(total, counters);
@@ -211,10 +234,11 @@ public final class TrafficSimulator {
                 counters.accepted.get(),
                 counters.rejected.get(),
                 counters.failed.get(),
+                counters.unavailable.get(),
                 Duration.between(begin, Instant.now()));
     }
 
-    private void send(String ingestUrl, Push push, Counters counters, boolean malformed) {
+    private void send(String ingestUrl, Push push, Counters counters, boolean malformed, ReceiptListener receipts) {
         counters.pushes.incrementAndGet();
         HttpRequest request = HttpRequest.newBuilder(URI.create(ingestUrl + push.path()))
                 .timeout(Duration.ofSeconds(30))
@@ -223,21 +247,32 @@ public final class TrafficSimulator {
                 .build();
         for (int attempt = 1; ; attempt++) {
             try {
-                int status = http.send(request, HttpResponse.BodyHandlers.discarding())
-                        .statusCode();
+                HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+                int status = response.statusCode();
                 if (status == 200) {
                     counters.accepted.incrementAndGet();
+                    response.headers()
+                            .firstValue(ENVELOPE_HEADER)
+                            .ifPresent(envelope -> receipts.stored(push.path(), envelope));
                 } else if (status == 400 && malformed) {
                     counters.rejected.incrementAndGet();
-                } else if (status == 503 && attempt < 5) {
-                    Thread.sleep(500L * attempt); // as vendors do: retry what was not taken
+                } else if (status == 503 && attempt < MAX_ATTEMPTS) {
+                    counters.unavailable.incrementAndGet();
+                    Thread.sleep(backoff(attempt)); // as vendors do: retry what was not taken
                     continue;
                 } else {
                     counters.failed.incrementAndGet();
                 }
                 return;
             } catch (IOException e) {
-                if (attempt >= 5) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    counters.failed.incrementAndGet();
+                    return;
+                }
+                try {
+                    Thread.sleep(backoff(attempt));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
                     counters.failed.incrementAndGet();
                     return;
                 }
@@ -247,6 +282,11 @@ public final class TrafficSimulator {
                 return;
             }
         }
+    }
+
+    /** 0.5 s, 1 s, 2 s, 4 s, then 5 s: about 20 s in all, longer than a Kafka leader election. */
+    private static long backoff(int attempt) {
+        return Math.min(5_000L, 500L << Math.min(attempt - 1, 4));
     }
 
     private static void await(Future<?> future) throws InterruptedException {
@@ -265,6 +305,7 @@ public final class TrafficSimulator {
         final AtomicLong accepted = new AtomicLong();
         final AtomicLong rejected = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
+        final AtomicLong unavailable = new AtomicLong();
     }
 
     /** A progress bar on a terminal; a line per 10% otherwise (logs, CI). */

@@ -56,18 +56,26 @@ public final class CallJoiner {
 
     /**
      * Whether a terminal push has arrived whole: some call record's push has all its events of this
-     * call here ({@code pushEventCount} of them with its envelope id). Until then a call is not
+     * call here ({@code pushEventCount} of them with its push id). Until then a call is not
      * emitted, so a push stating both legs never yields a one-legged version first.
      */
     public static boolean hasCompleteTerminalPush(Collection<CallEvent> events) {
-        Map<String, Long> perEnvelope = events.stream()
-                .filter(event -> event.getEnvelopeId() != null)
+        Map<String, Long> perPush = events.stream()
+                .filter(event -> push(event) != null)
                 .collect(java.util.stream.Collectors.groupingBy(
-                        CallEvent::getEnvelopeId, java.util.stream.Collectors.counting()));
+                        CallJoiner::push, java.util.stream.Collectors.counting()));
         return events.stream()
                 .filter(event -> event.getEventType() == CallEventType.CALL_RECORD)
-                .anyMatch(record -> record.getEnvelopeId() == null
-                        || perEnvelope.get(record.getEnvelopeId()) >= record.getPushEventCount());
+                .anyMatch(record -> push(record) == null || perPush.get(push(record)) >= record.getPushEventCount());
+    }
+
+    /**
+     * Which push an event came from: its push id, the same for every delivery of the push, so
+     * that a retry completes a push whose first delivery was only partly stored (its events then
+     * arrive under two envelopes); the envelope id for events from before push ids.
+     */
+    private static String push(CallEvent event) {
+        return event.getPushId() != null ? event.getPushId() : event.getEnvelopeId();
     }
 
     /**
@@ -75,12 +83,11 @@ public final class CallJoiner {
      * applied once, as a whole, never as a version with one leg corrected and the other not.
      */
     public static boolean isPushComplete(Collection<CallEvent> events, CallEvent event) {
-        if (event.getEnvelopeId() == null) {
+        if (push(event) == null) {
             return true;
         }
-        long arrived = events.stream()
-                .filter(other -> event.getEnvelopeId().equals(other.getEnvelopeId()))
-                .count();
+        long arrived =
+                events.stream().filter(other -> push(event).equals(push(other))).count();
         return arrived >= event.getPushEventCount();
     }
 

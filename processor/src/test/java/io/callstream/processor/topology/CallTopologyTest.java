@@ -155,6 +155,31 @@ class CallTopologyTest {
         });
     }
 
+    /**
+     * Seen on the three-broker cluster during a broker kill: the first delivery of a two-leg push
+     * stored one event, ingest answered 503, and the vendor's retry (a new envelope, the same event
+     * ids) completed it. The call is emitted at once, not left waiting for the finalise timeout.
+     */
+    @Test
+    void shouldEmitWhenARetryCompletesAPushWhoseFirstDeliveryWasPartlyStored() {
+        List<CallEvent> bothLegs = winnerlookAnswered("wl-5").stream()
+                .map(event -> CallEvent.newBuilder(event).setPushId("push-wl-5").build())
+                .toList();
+        pipe(List.of(
+                CallEvent.newBuilder(bothLegs.get(0)).setEnvelopeId("first").build()));
+        assertThat(readCalls()).isEmpty();
+
+        pipe(bothLegs.stream()
+                .map(event -> CallEvent.newBuilder(event).setEnvelopeId("retry").build())
+                .toList());
+
+        assertThat(readCalls()).singleElement().satisfies(call -> {
+            assertThat(call.getVersion()).isEqualTo(1);
+            assertThat(call.getEventCount()).isEqualTo(2);
+            assertThat(call.getOutcome()).isEqualTo(CallOutcome.CONNECTED);
+        });
+    }
+
     @Test
     void shouldFinaliseACallWithoutTerminalInformationAfterTheTimeout() {
         pipe(List.of(event("u-1", "ucpaas", Leg.A, CallEventType.DIALING, START)

@@ -5,7 +5,6 @@ import io.callstream.connect.sink.RowWriter;
 import io.callstream.connect.sink.RowWriterContract;
 import io.callstream.connect.sink.SinkSettings;
 import io.callstream.connect.sink.Table;
-import io.callstream.testkit.ClickHouseServer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +19,12 @@ import org.junit.jupiter.api.BeforeEach;
  */
 class ClickHouseWriterIT extends RowWriterContract {
 
-    static ClickHouseServer clickHouse;
+    static LocalClickHouseServer clickHouse;
     String database;
 
     @BeforeAll
     static void startClickHouse() throws Exception {
-        clickHouse = ClickHouseServer.start();
+        clickHouse = LocalClickHouseServer.start();
     }
 
     @AfterAll

@@ -1,4 +1,4 @@
-package io.callstream.testkit;
+package io.callstream.connect.clickhouse;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -15,30 +15,45 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real ClickHouse server for tests: Debian's {@code clickhouse-server} (installed by {@code
- * .ci/run}) started on loopback from a config in a temp directory, with its own data and ports.
- * Missing binaries fail the test: this suite is never skipped silently.
+ * A real ClickHouse server on loopback: Debian's {@code clickhouse-server} (installed by {@code
+ * .ci/run}) started from a config in its own directory, with its own data and ports; for tests,
+ * benchmarks and the local cluster ({@code ./callstream cluster up}). A missing binary fails the
+ * start with how to install it: nothing is skipped silently.
  */
-public final class ClickHouseServer implements AutoCloseable {
+public final class LocalClickHouseServer implements AutoCloseable {
 
     private static final Path BINARY = Path.of("/usr/sbin/clickhouse-server");
 
     private final Process process;
     private final Path directory;
     private final int httpPort;
+    private final boolean temporary;
 
-    private ClickHouseServer(Process process, Path directory, int httpPort) {
+    private LocalClickHouseServer(Process process, Path directory, int httpPort, boolean temporary) {
         this.process = process;
         this.directory = directory;
         this.httpPort = httpPort;
+        this.temporary = temporary;
     }
 
-    public static ClickHouseServer start() throws IOException, InterruptedException {
-        if (!Files.isExecutable(BINARY)) {
+    /** Whether Debian's {@code clickhouse-server} is installed here. */
+    public static boolean isInstalled() {
+        return Files.isExecutable(BINARY);
+    }
+
+    /** Starts a server in a temporary directory, deleted on {@link #close()}. */
+    public static LocalClickHouseServer start() throws IOException, InterruptedException {
+        return start(Files.createTempDirectory("callstream-clickhouse-"), true);
+    }
+
+    /** Starts a server keeping its data in {@code directory} (kept on {@link #close()} unless temporary). */
+    public static LocalClickHouseServer start(Path directory, boolean temporary)
+            throws IOException, InterruptedException {
+        if (!isInstalled()) {
             throw new IllegalStateException(
                     "ClickHouse is not installed: apt-get install clickhouse-server (.ci/run does this)");
         }
-        Path directory = Files.createTempDirectory("callstream-clickhouse-");
+        Files.createDirectories(directory);
         int httpPort = freePort();
         int tcpPort = freePort();
         while (tcpPort == httpPort) { // the OS may hand out the port it just freed again
@@ -74,7 +89,7 @@ public final class ClickHouseServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("console.log").toFile())
                 .start();
-        ClickHouseServer server = new ClickHouseServer(process, directory, httpPort);
+        LocalClickHouseServer server = new LocalClickHouseServer(process, directory, httpPort, temporary);
         server.awaitReady(Duration.ofSeconds(60));
         return server;
     }
@@ -122,7 +137,7 @@ public final class ClickHouseServer implements AutoCloseable {
         }
     }
 
-    /** Stops the server and deletes its data. */
+    /** Stops the server and, when temporary, deletes its data. */
     @Override
     public void close() throws IOException {
         process.destroy();
@@ -133,6 +148,9 @@ public final class ClickHouseServer implements AutoCloseable {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+        if (!temporary) {
+            return;
         }
         try (Stream<Path> files = Files.walk(directory)) {
             files.sorted(Comparator.reverseOrder())
