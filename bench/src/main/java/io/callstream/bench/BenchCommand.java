@@ -21,7 +21,12 @@ import picocli.CommandLine.Option;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        subcommands = {BenchCommand.Ingest.class, ProcessorBenchmark.class, SinkBenchmark.class, EndToEndBenchmark.class
+        subcommands = {
+            BenchCommand.Ingest.class,
+            ProcessorBenchmark.class,
+            SinkBenchmark.class,
+            EndToEndBenchmark.class,
+            ClusterBenchmark.class
         })
 public final class BenchCommand {
 

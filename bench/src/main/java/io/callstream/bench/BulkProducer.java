@@ -13,12 +13,16 @@ final class BulkProducer {
     private BulkProducer() {}
 
     static KafkaProducer<String, Object> open(EmbeddedPlatform platform) {
+        return open(platform.bootstrapServers(), platform.schemaRegistryUrl());
+    }
+
+    static KafkaProducer<String, Object> open(String bootstrapServers, String schemaRegistryUrl) {
         KafkaAvroSerializer values = new KafkaAvroSerializer();
-        values.configure(Map.of("schema.registry.url", platform.schemaRegistryUrl()), false);
+        values.configure(Map.of("schema.registry.url", schemaRegistryUrl), false);
         return new KafkaProducer<>(
                 Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        platform.bootstrapServers(),
+                        bootstrapServers,
                         ProducerConfig.LINGER_MS_CONFIG,
                         20,
                         ProducerConfig.BATCH_SIZE_CONFIG,

@@ -633,15 +633,16 @@ public final class CallstreamCommand {
         @Override
         public Integer call() throws InterruptedException {
             Settings settings = new Settings(
-                    dataDirectory,
-                    kafkaPort,
-                    kafkaControllerPort,
-                    registryPort,
-                    ingestPort,
-                    partitions,
-                    true,
-                    dashboardPort,
-                    withPostgres ? postgresPort : -1);
+                            dataDirectory,
+                            kafkaPort,
+                            kafkaControllerPort,
+                            registryPort,
+                            ingestPort,
+                            partitions,
+                            true,
+                            dashboardPort,
+                            withPostgres ? postgresPort : -1)
+                    .withEnvironment(System.getenv());
             EmbeddedPlatform platform = EmbeddedPlatform.start(settings, line -> System.out.println("  " + line));
             CountDownLatch stopped = new CountDownLatch(1);
             java.util.concurrent.atomic.AtomicInteger exitCode = new java.util.concurrent.atomic.AtomicInteger();

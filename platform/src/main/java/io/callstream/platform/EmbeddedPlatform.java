@@ -82,7 +82,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
                 .build();
         started.add(broker);
         broker.start();
-        int created = new TopicProvisioner(broker.bootstrapServers(), settings.partitions(), 1, System.getenv())
+        int created = new TopicProvisioner(broker.bootstrapServers(), settings.partitions(), 1, settings.environment())
                 .provisionAll();
         progress.accept("Kafka ready at " + broker.bootstrapServers() + " in " + millisSince(begin) + " ms"
                 + (created > 0 ? " (" + created + " topics created)" : ""));
@@ -100,12 +100,16 @@ public final class EmbeddedPlatform implements AutoCloseable {
     private void startIngest(Settings settings, Consumer<String> progress) {
         Instant begin = Instant.now();
         progress.accept("Starting the ingest service ...");
-        ingest = ApplicationContext.run(
-                EmbeddedServer.class,
-                Map.of(
+        // the user's CALLSTREAM_INGEST_* variables apply only when the platform was given them
+        ApplicationContext context = ApplicationContext.builder()
+                .properties(Map.of(
                         "micronaut.server.port", settings.ingestPort(),
                         "callstream.ingest.bootstrap-servers", broker.bootstrapServers(),
-                        "callstream.ingest.schema-registry-url", registry.url()));
+                        "callstream.ingest.schema-registry-url", registry.url()))
+                .environmentPropertySource(!settings.environment().isEmpty())
+                .start();
+        ingest = context.getBean(EmbeddedServer.class);
+        ingest.start();
         started.add(ingest::stop);
         progress.accept("Ingest service ready at " + ingestUrl() + " in " + millisSince(begin) + " ms");
     }
@@ -115,7 +119,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
         progress.accept("Starting the processor (exactly-once, state in "
                 + settings.dataDirectory().resolve("processor") + ") ...");
         // The user's CALLSTREAM_PROCESSOR_* variables apply, but not to what the platform decides.
-        Map<String, String> environment = new HashMap<>(System.getenv());
+        Map<String, String> environment = new HashMap<>(settings.environment());
         environment.put("CALLSTREAM_PROCESSOR_BOOTSTRAP_SERVERS", broker.bootstrapServers());
         environment.put("CALLSTREAM_PROCESSOR_SCHEMA_REGISTRY_URL", registry.url());
         environment.put(
@@ -156,7 +160,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
         connect.addConnector("duckdb", sinkConfig(DuckDbSinkConnector.class, duckDbUrl, "", ""), Duration.ofMinutes(1));
         List<String> sinks = new ArrayList<>(List.of("DuckDB (" + duckDbUrl + ")"));
         List<String> connectors = new ArrayList<>(List.of("duckdb"));
-        Map<String, String> environment = System.getenv();
+        Map<String, String> environment = settings.environment();
         String postgres = environment.get("CALLSTREAM_SINK_POSTGRES_URL");
         if (settings.withPostgres()) {
             progress.accept("Starting PostgreSQL ...");
@@ -323,6 +327,9 @@ public final class EmbeddedPlatform implements AutoCloseable {
      * @param runPipeline whether to run the processor and the sinks (benchmarks of single stages
      *     turn it off)
      * @param dashboardPort the live dashboard's port (default 8088; 0 picks a free one)
+     * @param postgresPort the embedded PostgreSQL's port with {@code --with-postgres} (-1: none)
+     * @param environment the {@code CALLSTREAM_*} variables that apply (empty in tests, so that a
+     *     developer's own variables do not change their outcome)
      */
     public record Settings(
             Path dataDirectory,
@@ -333,7 +340,51 @@ public final class EmbeddedPlatform implements AutoCloseable {
             int partitions,
             boolean runPipeline,
             int dashboardPort,
-            int postgresPort) {
+            int postgresPort,
+            Map<String, String> environment) {
+
+        /** Without the environment: nothing of a developer's {@code CALLSTREAM_*} variables applies (tests). */
+        public Settings(
+                Path dataDirectory,
+                int kafkaPort,
+                int kafkaControllerPort,
+                int registryPort,
+                int ingestPort,
+                int partitions,
+                boolean runPipeline,
+                int dashboardPort,
+                int postgresPort) {
+            this(
+                    dataDirectory,
+                    kafkaPort,
+                    kafkaControllerPort,
+                    registryPort,
+                    ingestPort,
+                    partitions,
+                    runPipeline,
+                    dashboardPort,
+                    postgresPort,
+                    Map.of());
+        }
+
+        /**
+         * With the {@code CALLSTREAM_*} variables of {@code variables} applied (the processor's, the
+         * ingest service's, the sinks' and the topics' retention); {@code ./callstream up} passes the
+         * process environment.
+         */
+        public Settings withEnvironment(Map<String, String> variables) {
+            return new Settings(
+                    dataDirectory,
+                    kafkaPort,
+                    kafkaControllerPort,
+                    registryPort,
+                    ingestPort,
+                    partitions,
+                    runPipeline,
+                    dashboardPort,
+                    postgresPort,
+                    Map.copyOf(variables));
+        }
 
         /** Without PostgreSQL. */
         public Settings(

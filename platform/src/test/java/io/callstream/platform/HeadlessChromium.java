@@ -1,12 +1,10 @@
 package io.callstream.platform;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Debian's Chromium, headless, with a fresh profile per call ({@code .ci/run} installs it; a missing
@@ -43,22 +41,17 @@ final class HeadlessChromium {
                 "--no-first-run",
                 "--user-data-dir=" + Files.createDirectories(profile).toAbsolutePath()));
         command.addAll(arguments);
-        Process process;
+        io.callstream.testkit.BoundedProcess.Result result;
         try {
-            process = new ProcessBuilder(command)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
+            result = io.callstream.testkit.BoundedProcess.run(
+                    new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD),
+                    java.time.Duration.ofMinutes(2));
         } catch (IOException e) {
             throw new AssertionError("Chromium is not installed (apt-get install chromium; .ci/run does this)", e);
         }
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("Chromium did not finish within 2 minutes");
+        if (result.exitCode() != 0) {
+            throw new AssertionError("Chromium exited with " + result.exitCode() + ": " + result.output());
         }
-        if (process.exitValue() != 0) {
-            throw new AssertionError("Chromium exited with " + process.exitValue() + ": " + out);
-        }
-        return out;
+        return result.output();
     }
 }

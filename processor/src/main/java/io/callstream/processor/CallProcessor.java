@@ -120,6 +120,10 @@ public final class CallProcessor implements AutoCloseable {
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.replicationFactor());
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
         config.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, settings.standbyReplicas());
+        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int)
+                settings.sessionTimeout().toMillis());
+        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), (int)
+                Math.max(500, settings.sessionTimeout().toMillis() / 3));
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // No record stops the processor: failures of one record go to dead-letters (transient ones fail the task).
         config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RecordErrorHandler.class);

@@ -29,6 +29,9 @@ import java.util.stream.Collectors;
  * @param replicationFactor {@code REPLICATION_FACTOR} of internal topics (1; 3 on a cluster)
  * @param standbyReplicas {@code STANDBY_REPLICAS} (0; 1 on a cluster): warm copies of each task's
  *     state on another instance, which takes over a failed instance's tasks without restoring them
+ * @param sessionTimeout {@code SESSION_TIMEOUT_MS} (10000): how long an instance that stopped
+ *     answering (killed, partitioned) keeps its tasks before the others take them over; Kafka's
+ *     consumer default is 45 s
  * @param finaliseAfter {@code FINALISE_AFTER_SECONDS} (600): calls without terminal information
  * @param retainFor {@code RETAIN_FOR_SECONDS} (86400): finished calls kept for late information
  * @param lateHorizon {@code LATE_HORIZON_SECONDS} (2592000, 30 days, the raw archive's retention):
@@ -56,6 +59,7 @@ public record ProcessorSettings(
         int metricsPort,
         int replicationFactor,
         int standbyReplicas,
+        Duration sessionTimeout,
         Duration finaliseAfter,
         Duration retainFor,
         Duration lateHorizon,
@@ -76,6 +80,7 @@ public record ProcessorSettings(
                 Integer.parseInt(get(env, "METRICS_PORT", "9404")),
                 Integer.parseInt(get(env, "REPLICATION_FACTOR", "1")),
                 Integer.parseInt(get(env, "STANDBY_REPLICAS", "0")),
+                Duration.ofMillis(Long.parseLong(get(env, "SESSION_TIMEOUT_MS", "10000"))),
                 Duration.ofSeconds(Long.parseLong(get(env, "FINALISE_AFTER_SECONDS", "600"))),
                 Duration.ofSeconds(Long.parseLong(get(env, "RETAIN_FOR_SECONDS", "86400"))),
                 Duration.ofSeconds(Long.parseLong(

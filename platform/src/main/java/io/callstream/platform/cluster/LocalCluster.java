@@ -240,13 +240,29 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts one more processor instance, with {@code environment} on top of compose's settings (e.g.
+     * another {@code CALLSTREAM_PROCESSOR_APPLICATION_ID}), and waits until it runs.
+     */
+    public ChildJvm addProcessor(Map<String, String> environment) {
+        ChildJvm processor = processor(processors.size() + 1, environment).start();
+        processors.add(processor);
+        awaitProcessorRunning(processor);
+        return processor;
+    }
+
     private ChildJvm processor(int instance) {
+        return processor(instance, Map.of());
+    }
+
+    private ChildJvm processor(int instance, Map<String, String> overrides) {
         Map<String, String> environment = localized(compose.environment("processor", Map.of()));
         environment.put(
                 "CALLSTREAM_PROCESSOR_STATE_DIR",
                 options.directory().resolve("processor-" + instance).toString());
         environment.put("CALLSTREAM_PROCESSOR_METRICS_PORT", Integer.toString(freePort()));
         environment.putAll(options.processorEnvironment());
+        environment.putAll(overrides);
         environment.putAll(logging());
         return new ChildJvm(
                 "processor-" + instance, "512m", List.of("processor"), environment, log("processor-" + instance));
@@ -279,6 +295,9 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private void registerConnectors() {
+        if (connectWorkers.isEmpty()) {
+            return;
+        }
         List<String> names = new ArrayList<>(List.of(POSTGRES_SINK));
         if (clickHouse != null) {
             names.add(CLICKHOUSE_SINK);
@@ -390,6 +409,11 @@ public final class LocalCluster implements AutoCloseable {
         worker.start();
         int port = connectPorts.get(connectWorkers.indexOf(worker));
         worker.await("answering REST", () -> answers("http://127.0.0.1:" + port + "/"), START_TIMEOUT);
+    }
+
+    /** A Connect worker's id in the connectors' status ({@code host:port} of its REST API). */
+    public String connectWorkerAddress(ChildJvm worker) {
+        return "127.0.0.1:" + connectPorts.get(connectWorkers.indexOf(worker));
     }
 
     /** A connector's status as Connect's REST API gives it (JSON), asked of any live worker. */

@@ -83,13 +83,18 @@ final class CallFactory {
         this.run = run;
     }
 
+    /** What every call id of this run starts with. */
+    String callIdPrefix() {
+        return "sim-" + run + "-";
+    }
+
     /**
      * Call number {@code n}, started at {@code start}.
      *
      * @param spike whether the call's vendor is under an injected failure spike
      */
     SimulatedCall next(long n, Instant start, String vendor, boolean spike) {
-        String callId = "sim-" + run + "-" + n;
+        String callId = callIdPrefix() + n;
         boolean fails = spike ? random.nextInt(100) < 60 : random.nextInt(100) < 30;
         int talk = 5 + (int) Math.min(1800, Math.round(-90 * Math.log(1 - random.nextDouble()))); // ~90 s mean
         return switch (vendor) {

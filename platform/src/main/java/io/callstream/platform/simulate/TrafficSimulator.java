@@ -59,7 +59,7 @@ public final class TrafficSimulator {
      * What callstream must hold after the run: one row per call, these categories and billed
      * seconds, and exactly these calls (by call id) differing from the vendor's figures, with these
      * reconciliation classes; {@code corrections} calls whose vendor corrected its record (each
-     * with a second version).
+     * with a second version). Every call id of the run starts with {@code callIdPrefix}.
      */
     public record Expected(
             long calls,
@@ -67,7 +67,21 @@ public final class TrafficSimulator {
             Map<String, Long> billedSecondsByVendor,
             Map<String, Long> talkSecondsByVendor,
             Map<String, DifferenceClass> differences,
-            long corrections) {}
+            long corrections,
+            String callIdPrefix) {
+
+        public long billedSeconds() {
+            return billedSecondsByVendor.values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
+        }
+
+        public long talkSeconds() {
+            return talkSecondsByVendor.values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
+        }
+    }
 
     /** What the run sent and how the ingest service answered. */
     public record Summary(
@@ -224,7 +238,8 @@ public final class TrafficSimulator {
             progress.update(total, counters);
             progress.done();
         }
-        Expected expected = new Expected(total, categories, billed, talk, differences, corrections);
+        Expected expected =
+                new Expected(total, categories, billed, talk, differences, corrections, factory.callIdPrefix());
         return new Summary(
                 expected,
                 counters.pushes.get(),

@@ -8,7 +8,6 @@ import io.callstream.connect.postgres.PostgresWriter;
 import io.callstream.connect.sink.SinkSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,7 +16,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -257,18 +255,16 @@ class DeploymentConfigIT {
     /** Runs a tool with exactly these variables of {@link #REQUIRED} set (the others removed). */
     static Result execute(Path directory, Map<String, String> env, String... command)
             throws IOException, InterruptedException {
-        Process process;
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+        builder.environment().keySet().removeAll(REQUIRED.keySet());
+        builder.environment().putAll(env);
         try {
-            ProcessBuilder builder =
-                    new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
-            builder.environment().keySet().removeAll(REQUIRED.keySet());
-            builder.environment().putAll(env);
-            process = builder.start();
+            io.callstream.testkit.BoundedProcess.Result result =
+                    io.callstream.testkit.BoundedProcess.run(builder, java.time.Duration.ofMinutes(2));
+            return new Result(result.exitCode(), result.output());
         } catch (IOException e) {
             throw new AssertionError(command[0] + " is not installed (.ci/run installs it with apt)", e);
         }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new Result(process.exitValue(), output);
     }
 }

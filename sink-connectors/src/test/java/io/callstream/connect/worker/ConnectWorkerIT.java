@@ -48,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A real Kafka Connect worker (standalone, in-process) with callstream's Avro converter and the
  * DuckDB and PostgreSQL sinks, against the real broker and registry: calls arrive as rows, a newer
  * version replaces an older one, bad records go to the dead-letter queue with the reason, and a
- * worker restarted on the same offsets loses and duplicates nothing.
+ * worker restarted resumes at the offsets its sinks committed (the first run's bad records are not
+ * dead-lettered again), losing and duplicating nothing.
  */
 class ConnectWorkerIT {
 
@@ -84,10 +85,17 @@ class ConnectWorkerIT {
                 await().atMost(Duration.ofSeconds(30))
                         .untilAsserted(() -> assertThat(records(deadLetterTopic))
                                 .isEqualTo(4)); // two bad records, once per connector
+                // the sinks commit what they wrote: all of the topic, so far
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    assertThat(committed("duckdb-" + suffix)).isEqualTo(records(callsTopic));
+                    assertThat(committed("postgres-" + suffix)).isEqualTo(records(callsTopic));
+                });
             } finally {
                 worker.stop();
                 worker.awaitStop();
             }
+            long firstRun = records(callsTopic);
+            assertThat(committed("duckdb-" + suffix)).isEqualTo(firstRun);
 
             List<Object> second = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
@@ -113,6 +121,13 @@ class ConnectWorkerIT {
                     assertThat(JdbcSelect.select(connection, JdbcSelect.table("call_legs"), "talk_seconds"))
                             .hasSize(120);
                 }
+                // resumed where the first run committed, not re-read from the start: the new records
+                // are committed, and the bad records of the first run were not dead-lettered again
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    assertThat(committed("duckdb-" + suffix)).isEqualTo(firstRun + second.size());
+                    assertThat(committed("postgres-" + suffix)).isEqualTo(firstRun + second.size());
+                });
+                assertThat(records(deadLetterTopic)).isEqualTo(4);
             } finally {
                 worker.stop();
                 worker.awaitStop();
@@ -156,6 +171,22 @@ class ConnectWorkerIT {
         FutureCallback<Herder.Created<ConnectorInfo>> created = new FutureCallback<>();
         connect.herder().putConnectorConfig(name, config, true, created);
         created.get(30, TimeUnit.SECONDS);
+    }
+
+    /** The offsets a sink connector's consumer group committed on the calls topic, summed. */
+    private long committed(String connector) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin =
+                org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", platform.bootstrapServers()))) {
+            return admin
+                    .listConsumerGroupOffsets("connect-" + connector)
+                    .partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS)
+                    .entrySet()
+                    .stream()
+                    .filter(entry -> entry.getKey().topic().equals(callsTopic) && entry.getValue() != null)
+                    .mapToLong(entry -> entry.getValue().offset())
+                    .sum();
+        }
     }
 
     /** How many records a topic holds (0 before it exists). */

@@ -1,0 +1,206 @@
+package io.callstream.platform.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.callstream.platform.cluster.ClusterLedger.Totals;
+import io.callstream.platform.simulate.TrafficSimulator;
+import io.callstream.platform.simulate.TrafficSimulator.Expected;
+import io.callstream.platform.simulate.TrafficSimulator.Summary;
+import io.callstream.schema.Call;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The distributed deployment (docker-compose.yml's settings, as {@link LocalCluster} runs them: three
+ * brokers with RF 3 and min ISR 2, two processors with a standby replica, two Connect workers)
+ * under faults while the simulator pushes. Each test checks totals end to end, not settings:
+ * every acknowledged push once on {@code webhooks-raw} with all its events; exactly one record per
+ * call version on {@code calls} read committed; KPI windows equal to the final calls' totals;
+ * PostgreSQL and ClickHouse equal to Kafka; and the final calls equal to what the simulator sent
+ * (its own expectation tables).
+ *
+ * <p>{@code -Dcallstream.cluster.guarantee=at_least_once} runs the processors at-least-once: the
+ * processor-kill test then fails (replayed contributions counted twice), which is what shows
+ * that exactly-once keeps these numbers right.
+ */
+@org.junit.jupiter.api.Timeout(value = 12, unit = java.util.concurrent.TimeUnit.MINUTES)
+class ClusterFaultIT {
+
+    static final String GUARANTEE = System.getProperty("callstream.cluster.guarantee", "exactly_once_v2");
+
+    static LocalCluster cluster;
+    static ClusterLedger ledger;
+    static Path directory;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        directory = Files.createTempDirectory("callstream-cluster-it-");
+        cluster = LocalCluster.start(
+                LocalCluster.Options.defaults(Path.of("..").toAbsolutePath().normalize(), directory)
+                        .withProcessors(2)
+                        .withConnectWorkers(2)
+                        .withClickHouse(true)
+                        .withProcessorEnvironment(Map.of("CALLSTREAM_PROCESSOR_PROCESSING_GUARANTEE", GUARANTEE))
+                        .withProgress(line -> System.out.println("[cluster] " + line)));
+        ledger = new ClusterLedger(cluster);
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+        try (var paths = Files.walk(directory)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        }
+    }
+
+    @Test
+    void shouldKeepAcknowledgingAndStoreEveryAcknowledgedPushOnceWhenABrokerIsKilled() throws Exception {
+        Traffic traffic = Traffic.start(cluster, 40, Duration.ofSeconds(30), 11);
+        Thread.sleep(8_000);
+        ChildJvm victim = cluster.brokers().get(1);
+        long killedAt = System.nanoTime();
+        victim.kill();
+        Thread.sleep(12_000);
+        long restartedAt = System.nanoTime();
+        cluster.restartBroker(victim);
+        Summary summary = traffic.await();
+
+        assertThat(summary.failed()).as("pushes never acknowledged").isZero();
+        long duringOutage = traffic.receiptTimes().stream()
+                .filter(time -> time > killedAt && time < restartedAt)
+                .count();
+        System.out.printf(
+                "[cluster] broker kill: %,d pushes acknowledged in the %d s outage, %,d answered 503 and sent again%n",
+                duringOutage, Duration.ofNanos(restartedAt - killedAt).toSeconds(), summary.unavailable());
+        assertThat(duringOutage)
+                .as("pushes acknowledged while a broker was down")
+                .isPositive();
+        ledger.assertEveryReceiptStoredOnce(traffic.receipts());
+        Duration catchUp = cluster.awaitReplicasInSync(Duration.ofMinutes(2));
+        System.out.println("[cluster] replicas in sync " + catchUp.toMillis() + " ms after the broker returned");
+        assertExactEndToEnd(summary.expected());
+    }
+
+    @Test
+    void shouldCountEveryCallOnceWhileProcessorsAreKilledAndRestartedInALoop() throws Exception {
+        Traffic traffic = Traffic.start(cluster, 40, Duration.ofSeconds(36), 12);
+        for (int round = 0; round < 3; round++) {
+            Thread.sleep(8_000);
+            ChildJvm victim = cluster.processors().get(round % 2);
+            victim.kill();
+            Thread.sleep(2_000);
+            cluster.restartProcessor(victim);
+        }
+        Summary summary = traffic.await();
+
+        assertThat(summary.failed()).isZero();
+        assertExactEndToEnd(summary.expected());
+    }
+
+    @Test
+    void shouldMoveAKilledConnectWorkersTasksAndWriteEachCallOnce() throws Exception {
+        Traffic traffic = Traffic.start(cluster, 40, Duration.ofSeconds(20), 13);
+        Thread.sleep(6_000);
+        ChildJvm victim = cluster.connectWorkers().getFirst();
+        victim.kill();
+        Summary summary = traffic.await();
+
+        assertThat(summary.failed()).isZero();
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> {
+                    for (String connector : List.of(LocalCluster.POSTGRES_SINK, LocalCluster.CLICKHOUSE_SINK)) {
+                        String status = cluster.connectorStatus(connector);
+                        assertThat(status).contains("\"state\":\"RUNNING\"").doesNotContain("UNASSIGNED", "FAILED");
+                        assertThat(status).doesNotContain(cluster.connectWorkerAddress(victim));
+                    }
+                });
+        assertExactEndToEnd(summary.expected());
+        cluster.restartConnectWorker(victim);
+    }
+
+    @Test
+    void shouldLoseAndDoubleNothingThroughRollingRestartsOfAllBrokersThenAllProcessors() throws Exception {
+        Traffic traffic = Traffic.start(cluster, 25, Duration.ofSeconds(80), 14);
+        for (ChildJvm broker : cluster.brokers()) {
+            broker.stop(Duration.ofSeconds(60));
+            cluster.restartBroker(broker);
+            cluster.awaitReplicasInSync(Duration.ofMinutes(2));
+        }
+        for (ChildJvm processor : cluster.processors()) {
+            processor.stop(Duration.ofSeconds(60));
+            cluster.restartProcessor(processor);
+        }
+        Summary summary = traffic.await();
+
+        assertThat(summary.failed()).isZero();
+        ledger.assertEveryReceiptStoredOnce(traffic.receipts());
+        assertExactEndToEnd(summary.expected());
+    }
+
+    /**
+     * The run's calls exactly once per version with the simulator's totals; and, over everything
+     * the cluster holds, KPI windows, PostgreSQL and ClickHouse equal to the final calls on Kafka.
+     * Waited for (processing and sinks catch up), but a surplus never goes away: it fails.
+     */
+    static void assertExactEndToEnd(Expected expected) {
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(3))
+                .untilAsserted(() -> {
+                    Map<String, List<Call>> versions = ledger.callVersions();
+                    ClusterLedger.assertExactlyOncePerVersion(versions, expected);
+                    Totals kafka = ClusterLedger.totalsOf(ClusterLedger.finals(versions));
+                    assertThat(ledger.kpiTotals()).as("KPI windows").isEqualTo(kafka.withoutAmount());
+                    assertThat(ledger.postgresTotals(versions)).as("PostgreSQL").isEqualTo(kafka);
+                    assertThat(ledger.clickHouseTotals()).as("ClickHouse").isEqualTo(kafka);
+                });
+    }
+
+    /** The simulator pushing in the background; every receipt and when it came. */
+    record Traffic(CompletableFuture<Summary> run, Set<String> receipts, ConcurrentLinkedQueue<Long> receiptTimes) {
+
+        static Traffic start(LocalCluster cluster, double callsPerSecond, Duration duration, long seed) {
+            Set<String> receipts = ConcurrentHashMap.newKeySet();
+            ConcurrentLinkedQueue<Long> times = new ConcurrentLinkedQueue<>();
+            CompletableFuture<Summary> run = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new TrafficSimulator()
+                            .run(
+                                    new TrafficSimulator.Options(
+                                            cluster.ingestUrl(), callsPerSecond, duration, null, seed),
+                                    new PrintStream(System.out, true),
+                                    (vendor, callId, nanoTime) -> {},
+                                    (path, envelope) -> {
+                                        receipts.add(envelope);
+                                        times.add(System.nanoTime());
+                                    });
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            });
+            return new Traffic(run, receipts, times);
+        }
+
+        Summary await() throws Exception {
+            Summary summary = run.get();
+            System.out.print("[cluster] " + summary.describe());
+            return summary;
+        }
+    }
+}
