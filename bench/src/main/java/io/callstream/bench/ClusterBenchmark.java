@@ -45,6 +45,14 @@ import picocli.CommandLine.Option;
         description = "Benchmarks the local three-broker cluster under faults and with 1-3 processors.")
 final class ClusterBenchmark implements Callable<Integer> {
 
+    /** Threads of their own: on two cores the common pool has one thread, which the tail would hold. */
+    private static final java.util.concurrent.ExecutorService BACKGROUND =
+            java.util.concurrent.Executors.newCachedThreadPool(runnable -> {
+                Thread thread = new Thread(runnable, "bench-background");
+                thread.setDaemon(true);
+                return thread;
+            });
+
     @Option(
             names = "--phases",
             split = ",",
@@ -101,7 +109,7 @@ final class ClusterBenchmark implements Callable<Integer> {
             Map<Integer, List<Long>> arrivals = new ConcurrentHashMap<>();
             AtomicBoolean stop = new AtomicBoolean();
             CompletableFuture<Void> tail =
-                    CompletableFuture.runAsync(() -> tailCalls(cluster, arrivals, emitted, stop));
+                    CompletableFuture.runAsync(() -> tailCalls(cluster, arrivals, emitted, stop), BACKGROUND);
             CompletableFuture<TrafficSimulator.Summary> traffic =
                     simulate(cluster, 50, Duration.ofSeconds(60), acknowledged);
             Thread.sleep(25_000);
@@ -157,16 +165,18 @@ final class ClusterBenchmark implements Callable<Integer> {
             System.out.println(
                     load.fixedRate("no fault", 32, rate, Duration.ofSeconds(20)).row());
             ChildJvm victim = cluster.brokers().get(1);
-            CompletableFuture<Void> fault = CompletableFuture.runAsync(() -> {
-                try {
-                    Thread.sleep(10_000);
-                    victim.kill();
-                    Thread.sleep(15_000);
-                    cluster.restartBroker(victim);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            CompletableFuture<Void> fault = CompletableFuture.runAsync(
+                    () -> {
+                        try {
+                            Thread.sleep(10_000);
+                            victim.kill();
+                            Thread.sleep(15_000);
+                            cluster.restartBroker(victim);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    BACKGROUND);
             System.out.println(load.fixedRate("broker killed at 10 s", 32, rate, Duration.ofSeconds(40))
                     .row());
             fault.get();
@@ -224,18 +234,21 @@ final class ClusterBenchmark implements Callable<Integer> {
 
     private static CompletableFuture<TrafficSimulator.Summary> simulate(
             LocalCluster cluster, double callsPerSecond, Duration duration, Map<String, Long> acknowledged) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return new TrafficSimulator()
-                        .run(
-                                new TrafficSimulator.Options(cluster.ingestUrl(), callsPerSecond, duration, null, 7),
-                                new PrintStream(PrintStream.nullOutputStream()),
-                                (vendor, callId, nanoTime) -> acknowledged.put(callId, nanoTime));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        });
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return new TrafficSimulator()
+                                .run(
+                                        new TrafficSimulator.Options(
+                                                cluster.ingestUrl(), callsPerSecond, duration, null, 7),
+                                        new PrintStream(PrintStream.nullOutputStream()),
+                                        (vendor, callId, nanoTime) -> acknowledged.put(callId, nanoTime));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                },
+                BACKGROUND);
     }
 
     /** Reads {@code calls} read committed: when each partition got records, and when each call first arrived. */

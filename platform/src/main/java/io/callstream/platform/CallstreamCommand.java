@@ -40,7 +40,8 @@ import picocli.CommandLine.Option;
             CallstreamCommand.Report.class,
             CallstreamCommand.Reconcile.class,
             io.callstream.platform.cluster.ClusterCommand.class,
-            io.callstream.platform.cluster.BrokerCommand.class
+            io.callstream.platform.cluster.BrokerCommand.class,
+            io.callstream.platform.notify.NotifyCommand.class
         })
 public final class CallstreamCommand {
 
@@ -630,8 +631,16 @@ public final class CallstreamCommand {
                 description = "PostgreSQL port with --with-postgres (default: ${DEFAULT-VALUE}).")
         int postgresPort;
 
+        @Option(
+                names = "--notify",
+                paramLabel = "FILE",
+                description = "Deliver alert transitions to the receivers in FILE (YAML; see README, Alerts).")
+        Path notify;
+
         @Override
         public Integer call() throws InterruptedException {
+            io.callstream.platform.notify.NotifyConfig receivers =
+                    notify == null ? null : io.callstream.platform.notify.NotifyConfig.read(notify, System.getenv());
             Settings settings = new Settings(
                             dataDirectory,
                             kafkaPort,
@@ -644,6 +653,13 @@ public final class CallstreamCommand {
                             withPostgres ? postgresPort : -1)
                     .withEnvironment(System.getenv());
             EmbeddedPlatform platform = EmbeddedPlatform.start(settings, line -> System.out.println("  " + line));
+            io.callstream.platform.notify.Notifier notifier = receivers == null
+                    ? null
+                    : io.callstream.platform.notify.Notifier.start(
+                            receivers,
+                            platform.bootstrapServers(),
+                            platform.schemaRegistryUrl(),
+                            line -> System.out.println("  " + line));
             CountDownLatch stopped = new CountDownLatch(1);
             java.util.concurrent.atomic.AtomicInteger exitCode = new java.util.concurrent.atomic.AtomicInteger();
             platform.whenGivingUp(() -> {
@@ -654,6 +670,9 @@ public final class CallstreamCommand {
                     .addShutdownHook(new Thread(
                             () -> {
                                 System.out.println("Stopping callstream ...");
+                                if (notifier != null) {
+                                    notifier.close();
+                                }
                                 platform.close();
                                 stopped.countDown();
                             },

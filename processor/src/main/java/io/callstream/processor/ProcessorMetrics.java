@@ -90,6 +90,10 @@ final class ProcessorMetrics implements TopologyListener, AutoCloseable {
                                 .tag("category", category)
                                 .register(registry))
                 .increment();
+        // The transition counters of the tenant and vendor exist at 0 before their first transition:
+        // Prometheus cannot see the first increment of a series born at 1 (increase() is 0 then).
+        alertCounter(call.getTenantId(), call.getVendor(), "RAISED");
+        alertCounter(call.getTenantId(), call.getVendor(), "CLEARED");
     }
 
     /**
@@ -98,17 +102,21 @@ final class ProcessorMetrics implements TopologyListener, AutoCloseable {
      */
     @Override
     public void alertEmitted(CallAlert alert) {
-        String state = alert.getState().name();
-        alerts.computeIfAbsent(
-                        alert.getTenantId() + '\n' + alert.getVendor() + '\n' + state,
-                        key -> Counter.builder("callstream.processor.alerts")
-                                .description(
-                                        "Failure-rate alert transitions, by tenant, vendor and state (RAISED, CLEARED)")
-                                .tag("tenant", alert.getTenantId())
-                                .tag("vendor", alert.getVendor())
-                                .tag("state", state)
-                                .register(registry))
+        alertCounter(alert.getTenantId(), alert.getVendor(), "RAISED");
+        alertCounter(alert.getTenantId(), alert.getVendor(), "CLEARED");
+        alertCounter(alert.getTenantId(), alert.getVendor(), alert.getState().name())
                 .increment();
+    }
+
+    private Counter alertCounter(String tenant, String vendor, String state) {
+        return alerts.computeIfAbsent(
+                tenant + '\n' + vendor + '\n' + state,
+                key -> Counter.builder("callstream.processor.alerts")
+                        .description("Failure-rate alert transitions, by tenant, vendor and state (RAISED, CLEARED)")
+                        .tag("tenant", tenant)
+                        .tag("vendor", vendor)
+                        .tag("state", state)
+                        .register(registry));
     }
 
     @Override

@@ -24,6 +24,11 @@ class ProcessorMetricsTest {
         try (ProcessorMetrics metrics = new ProcessorMetrics()) {
             metrics.serve("127.0.0.1", 0);
             metrics.callEmitted(call(FailureCategory.NONE, CallOutcome.CONNECTED));
+            // born at 0 with the first call of the tenant and vendor, so that Prometheus sees the
+            // first transition as an increase
+            assertThat(metrics.scrape())
+                    .contains("callstream_processor_alerts_total{state=\"RAISED\",tenant=\"t-1\",vendor=\"ytx\"} 0.0")
+                    .contains("callstream_processor_alerts_total{state=\"CLEARED\",tenant=\"t-1\",vendor=\"ytx\"} 0.0");
             metrics.callEmitted(call(FailureCategory.NETWORK_ERROR, CallOutcome.FAILED));
             metrics.callEmitted(call(FailureCategory.NETWORK_ERROR, CallOutcome.FAILED));
             metrics.alertEmitted(alert(AlertState.RAISED));

@@ -57,6 +57,12 @@ public final class ClusterCommand {
         @Option(names = "--no-clickhouse", description = "Only the PostgreSQL sink, even if ClickHouse is installed.")
         boolean noClickHouse;
 
+        @Option(
+                names = "--processing-guarantee",
+                defaultValue = "exactly_once_v2",
+                description = "The processors' guarantee: exactly_once_v2 (default) or at_least_once, to compare them.")
+        String processingGuarantee;
+
         static final Duration RESTART_AFTER = Duration.ofSeconds(10);
 
         @Override
@@ -64,6 +70,7 @@ public final class ClusterCommand {
             LocalCluster.Options options = LocalCluster.Options.defaults(root, directory)
                     .withProcessors(processors)
                     .withConnectWorkers(connectWorkers)
+                    .withProcessorEnvironment(Map.of("CALLSTREAM_PROCESSOR_PROCESSING_GUARANTEE", processingGuarantee))
                     .withProgress(line -> System.out.println("  " + line));
             if (noClickHouse) {
                 options = options.withClickHouse(false);

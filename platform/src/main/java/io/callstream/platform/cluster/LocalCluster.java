@@ -1,5 +1,7 @@
 package io.callstream.platform.cluster;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callstream.connect.clickhouse.LocalClickHouseServer;
 import io.callstream.platform.EmbeddedPostgresStore;
 import io.callstream.processor.TopicProvisioner;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -310,8 +313,8 @@ public final class LocalCluster implements AutoCloseable {
             }
             String json;
             try {
-                json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(config);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                json = new ObjectMapper().writeValueAsString(config);
+            } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
             HttpResponse<String> response =
@@ -504,7 +507,7 @@ public final class LocalCluster implements AutoCloseable {
     @Override
     public void close() {
         List<ChildJvm> all = children();
-        java.util.Collections.reverse(all);
+        Collections.reverse(all);
         for (ChildJvm child : all) {
             if (!brokers.contains(child)) {
                 child.stop(Duration.ofSeconds(20));

@@ -131,6 +131,9 @@ final class ClusterLedger {
                 notOnce.add(key + " " + numbers);
             }
         });
+        System.out.printf(
+                "[cluster] %,d call records of the run, %,d calls, %,d not once%n",
+                run.values().stream().mapToLong(List::size).sum(), run.size(), notOnce.size());
         assertThat(notOnce).as("calls whose versions are not 1..n, each once").isEmpty();
         List<Call> finals = finals(run);
         assertThat(finals).as("calls of the run").hasSize((int) expected.calls());

@@ -19,7 +19,10 @@ import java.util.stream.Collectors;
 /**
  * Failure-rate alerts of one tenant and vendor ({@link AlertPolicy}), from the per-minute KPIs: each
  * new emission of a minute replaces that minute, and the window that ends with the latest minute
- * seen (event time) is evaluated. The state ({@link AlertTrack}) keeps the minutes the window and
+ * seen (event time) is evaluated. An alert is raised when the lower bound of the window's failure
+ * rate ({@link WilsonInterval}, 95 % one-sided) reaches the threshold, the rate itself reaches the
+ * baseline's factor, and the window has at least the policy's minimum of calls; it clears when the rate itself falls below the
+ * clear rate. The state ({@link AlertTrack}) keeps the minutes the window and
  * baseline cover and the current episode.
  */
 public final class FailureRateAlerts {
@@ -74,8 +77,11 @@ public final class FailureRateAlerts {
         if (!next.getRaised()) {
             boolean cooling = next.getClearedAt() != null
                     && at.isBefore(next.getClearedAt().plus(policy.cooldown()));
+            // a rise counts only when it is unlikely to be noise: the lower bound of the rate's
+            // Wilson interval (95 %, one-sided) at the threshold; and the rate at the baseline's factor
+            double lower = WilsonInterval.lowerBound(window.failures, window.attempts, WilsonInterval.Z_95_ONE_SIDED);
             boolean aboveBaseline = baselineRate == null || window.rate() >= baselineRate * policy.baselineFactor();
-            if (enough && !cooling && window.rate() >= policy.raiseRate() && aboveBaseline) {
+            if (enough && !cooling && lower >= policy.raiseRate() && aboveBaseline) {
                 next.setRaised(true).setAlertId(key(kpi) + ":" + end).setRaisedAt(at);
                 return new Step(next.build(), alert(next, AlertState.RAISED, at, window, baselineRate));
             }

@@ -75,6 +75,17 @@ class FailureRateAlertsTest {
     }
 
     @Test
+    void shouldNotPageOnASmallSampleWhoseRiseMayBeNoise() {
+        minutes(0, 1, 20, 7); // 35 % of 20 calls, above the 30 % threshold; the Wilson bound is 20 %
+
+        assertThat(emitted).isEmpty();
+
+        minutes(1, 1, 20, 20); // now 27 of 40 calls (68 %, bound 54 %): a real spike
+
+        assertThat(emitted).extracting(CallAlert::getState).containsExactly(AlertState.RAISED);
+    }
+
+    @Test
     void shouldNotRaiseOnTooFewAttempts() {
         minutes(0, 5, 3, 3); // 15 calls in 5 minutes, all failed
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callstream.connect.postgres.PostgresWriter;
 import io.callstream.connect.sink.SinkSettings;
+import io.callstream.testkit.BoundedProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -66,7 +67,8 @@ class DeploymentConfigIT {
         for (String variable : REQUIRED.keySet()) {
             Map<String, String> missing = new java.util.HashMap<>(REQUIRED);
             missing.remove(variable);
-            Result result = execute(ROOT, missing, "docker-compose", "-f", "docker-compose.yml", "config", "-q");
+            BoundedProcess.Result result =
+                    execute(ROOT, missing, "docker-compose", "-f", "docker-compose.yml", "config", "-q");
             assertThat(result.exitCode()).as("compose without %s", variable).isNotZero();
             assertThat(result.output()).contains("set " + variable);
         }
@@ -243,26 +245,22 @@ class DeploymentConfigIT {
 
     static String run(Path directory, Map<String, String> env, String... command)
             throws IOException, InterruptedException {
-        Result result = execute(directory, env, command);
+        BoundedProcess.Result result = execute(directory, env, command);
         assertThat(result.exitCode())
                 .as("%s failed:%n%s", String.join(" ", command), result.output())
                 .isZero();
         return result.output();
     }
 
-    record Result(int exitCode, String output) {}
-
     /** Runs a tool with exactly these variables of {@link #REQUIRED} set (the others removed). */
-    static Result execute(Path directory, Map<String, String> env, String... command)
+    static BoundedProcess.Result execute(Path directory, Map<String, String> env, String... command)
             throws IOException, InterruptedException {
         ProcessBuilder builder =
                 new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeAll(REQUIRED.keySet());
         builder.environment().putAll(env);
         try {
-            io.callstream.testkit.BoundedProcess.Result result =
-                    io.callstream.testkit.BoundedProcess.run(builder, java.time.Duration.ofMinutes(2));
-            return new Result(result.exitCode(), result.output());
+            return BoundedProcess.run(builder, java.time.Duration.ofMinutes(2));
         } catch (IOException e) {
             throw new AssertionError(command[0] + " is not installed (.ci/run installs it with apt)", e);
         }

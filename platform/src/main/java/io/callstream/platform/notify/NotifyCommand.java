@@ -1,0 +1,48 @@
+package io.callstream.platform.notify;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./callstream notify}: delivers alert transitions to the configured receivers, alone. */
+@Command(
+        name = "notify",
+        mixinStandardHelpOptions = true,
+        description = "Delivers alert transitions (call-alerts) to webhook, Alertmanager, DingTalk, WeCom and Feishu"
+                + " receivers configured in a file (see README); runs until Ctrl-C, resuming where it stopped.")
+public final class NotifyCommand implements Callable<Integer> {
+
+    @Option(names = "--config", required = true, description = "The receivers (YAML, see README).")
+    Path config;
+
+    @Option(
+            names = "--bootstrap-servers",
+            defaultValue = "127.0.0.1:9092",
+            description = "Kafka (default: ${DEFAULT-VALUE}).")
+    String bootstrapServers;
+
+    @Option(
+            names = "--schema-registry-url",
+            defaultValue = "http://127.0.0.1:8081",
+            description = "Schema registry (default: ${DEFAULT-VALUE}).")
+    String schemaRegistryUrl;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        NotifyConfig receivers = NotifyConfig.read(config, System.getenv());
+        Notifier notifier =
+                Notifier.start(receivers, bootstrapServers, schemaRegistryUrl, line -> System.out.println("  " + line));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            notifier.close();
+                            stopped.countDown();
+                        },
+                        "notify-stop"));
+        stopped.await();
+        return 0;
+    }
+}
