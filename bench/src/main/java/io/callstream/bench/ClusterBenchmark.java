@@ -24,7 +24,6 @@ import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -213,7 +212,7 @@ final class ClusterBenchmark implements Callable<Integer> {
                 }
                 try (Admin admin = cluster.admin()) {
                     Map<TopicPartition, Long> ends = EndOffsets.of(admin, Topics.CALL_EVENTS);
-                    while (!caughtUp(admin, applicationId, ends)) {
+                    while (!ProcessorBenchmark.caughtUp(admin, applicationId, ends)) {
                         Thread.sleep(250);
                     }
                 }
@@ -278,15 +277,5 @@ final class ClusterBenchmark implements Callable<Integer> {
                 }
             }
         }
-    }
-
-    private static boolean caughtUp(Admin admin, String group, Map<TopicPartition, Long> ends) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata()
-                .get();
-        return ends.entrySet().stream().allMatch(end -> {
-            OffsetAndMetadata offset = committed.get(end.getKey());
-            return offset != null && offset.offset() >= end.getValue();
-        });
     }
 }

@@ -141,7 +141,8 @@ final class ProcessorBenchmark implements Callable<Integer> {
         }
     }
 
-    private static boolean caughtUp(Admin admin, String group, Map<TopicPartition, Long> ends) throws Exception {
+    /** Whether the group has committed every partition up to {@code ends}. */
+    static boolean caughtUp(Admin admin, String group, Map<TopicPartition, Long> ends) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata()
                 .get();

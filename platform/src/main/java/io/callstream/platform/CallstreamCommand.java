@@ -50,18 +50,18 @@ public final class CallstreamCommand {
     }
 
     /** Where a running platform's Kafka and schema registry are (those of {@code ./callstream up} by default). */
-    static final class PlatformAddress {
+    public static final class PlatformAddress {
         @Option(
                 names = "--bootstrap-servers",
                 defaultValue = "127.0.0.1:9092",
                 description = "Kafka (default: ${DEFAULT-VALUE}).")
-        String bootstrapServers;
+        public String bootstrapServers;
 
         @Option(
                 names = "--schema-registry-url",
                 defaultValue = "http://127.0.0.1:8081",
                 description = "Schema registry (default: ${DEFAULT-VALUE}).")
-        String schemaRegistryUrl;
+        public String schemaRegistryUrl;
     }
 
     /** Where the store is read: the running platform, else the file; and how the rows are printed. */

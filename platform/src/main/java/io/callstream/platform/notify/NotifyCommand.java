@@ -1,8 +1,10 @@
 package io.callstream.platform.notify;
 
+import io.callstream.platform.CallstreamCommand;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,23 +19,17 @@ public final class NotifyCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "The receivers (YAML, see README).")
     Path config;
 
-    @Option(
-            names = "--bootstrap-servers",
-            defaultValue = "127.0.0.1:9092",
-            description = "Kafka (default: ${DEFAULT-VALUE}).")
-    String bootstrapServers;
-
-    @Option(
-            names = "--schema-registry-url",
-            defaultValue = "http://127.0.0.1:8081",
-            description = "Schema registry (default: ${DEFAULT-VALUE}).")
-    String schemaRegistryUrl;
+    @CommandLine.Mixin
+    CallstreamCommand.PlatformAddress platform = new CallstreamCommand.PlatformAddress();
 
     @Override
     public Integer call() throws InterruptedException {
         NotifyConfig receivers = NotifyConfig.read(config, System.getenv());
-        Notifier notifier =
-                Notifier.start(receivers, bootstrapServers, schemaRegistryUrl, line -> System.out.println("  " + line));
+        Notifier notifier = Notifier.start(
+                receivers,
+                platform.bootstrapServers,
+                platform.schemaRegistryUrl,
+                line -> System.out.println("  " + line));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(

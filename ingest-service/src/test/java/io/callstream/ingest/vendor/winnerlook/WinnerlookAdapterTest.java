@@ -98,7 +98,8 @@ class WinnerlookAdapterTest {
 
         assertThat(asForm).hasSize(2);
         assertThat(asForm)
-                .usingRecursiveFieldByFieldElementComparatorIgnoringFields("eventId", "customData", "envelopeId")
+                .usingRecursiveFieldByFieldElementComparatorIgnoringFields(
+                        "eventId", "pushId", "customData", "envelopeId")
                 .isEqualTo(asJson);
         assertThat(asForm).extracting(CallEvent::getCustomData).containsOnly("订单-1");
     }
