@@ -49,6 +49,23 @@ public final class CallstreamCommand {
         System.exit(new CommandLine(new CallstreamCommand()).execute(args));
     }
 
+    /**
+     * Waits until the JVM is asked to stop (Ctrl-C, {@code SIGTERM}), running {@code stop} first: a
+     * subcommand that started a service returns only then, or {@link #main}'s {@code System.exit}
+     * would end it at once.
+     */
+    public static void runUntilStopped(String name, Runnable stop) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stop.run();
+                            stopped.countDown();
+                        },
+                        name + "-stop"));
+        stopped.await();
+    }
+
     /** Where a running platform's Kafka and schema registry are (those of {@code ./callstream up} by default). */
     public static final class PlatformAddress {
         @Option(
@@ -424,16 +441,8 @@ public final class CallstreamCommand {
         public Integer call() throws InterruptedException {
             io.micronaut.context.ApplicationContext context =
                     io.micronaut.runtime.Micronaut.run(io.callstream.ingest.IngestApplication.class);
-            // Micronaut.run returns once the server listens: wait here, or main's System.exit stops it
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime()
-                    .addShutdownHook(new Thread(
-                            () -> {
-                                context.close();
-                                stopped.countDown();
-                            },
-                            "ingest-stop"));
-            stopped.await();
+            // Micronaut.run returns once the server listens
+            runUntilStopped("ingest", context::close);
             return 0;
         }
     }

@@ -1,12 +1,12 @@
 package io.callstream.platform.cluster;
 
 import io.callstream.kafka.embedded.EmbeddedKafkaBroker;
+import io.callstream.platform.CallstreamCommand;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -58,17 +58,9 @@ public final class BrokerCommand implements Callable<Integer> {
                 .startTimeout(Duration.ofMinutes(3));
         properties.forEach(builder::brokerProperty);
         EmbeddedKafkaBroker broker = builder.build();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            broker.stop();
-                            stopped.countDown();
-                        },
-                        "broker-stop"));
         broker.start();
         System.out.println(READY + ": node " + nodeId + " at " + broker.bootstrapServers());
-        stopped.await();
+        CallstreamCommand.runUntilStopped("broker", broker::stop);
         return 0;
     }
 }

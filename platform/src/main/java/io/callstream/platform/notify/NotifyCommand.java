@@ -3,7 +3,6 @@ package io.callstream.platform.notify;
 import io.callstream.platform.CallstreamCommand;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,15 +29,7 @@ public final class NotifyCommand implements Callable<Integer> {
                 platform.bootstrapServers,
                 platform.schemaRegistryUrl,
                 line -> System.out.println("  " + line));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            notifier.close();
-                            stopped.countDown();
-                        },
-                        "notify-stop"));
-        stopped.await();
+        CallstreamCommand.runUntilStopped("notify", notifier::close);
         return 0;
     }
 }

@@ -3,13 +3,13 @@ package io.callstream.platform.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.callstream.platform.simulate.TrafficSimulator.Expected;
-import io.callstream.registry.serde.KafkaAvroDeserializer;
 import io.callstream.schema.Call;
 import io.callstream.schema.CallEvent;
 import io.callstream.schema.CallKpi;
 import io.callstream.schema.CallOutcome;
 import io.callstream.schema.Topics;
 import io.callstream.schema.WebhookEnvelope;
+import io.callstream.testkit.TopicReader;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -23,11 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * What the cluster's topics and stores hold, read to their end and checked as totals end to end
@@ -45,34 +41,8 @@ final class ClusterLedger {
 
     /** Every record of {@code topic} up to its end now (read committed: up to the last stable offset). */
     List<ConsumerRecord<String, Object>> read(String topic, boolean committedOnly) {
-        KafkaAvroDeserializer values = new KafkaAvroDeserializer();
-        values.configure(Map.of("schema.registry.url", cluster.registryUrl(), "specific.avro.reader", true), false);
-        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        cluster.bootstrapServers(),
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                        committedOnly ? "read_committed" : "read_uncommitted",
-                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                        5000),
-                new StringDeserializer(),
-                values)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            List<ConsumerRecord<String, Object>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end " + end);
-                }
-            }
-            return records;
-        }
+        return TopicReader.readToEnd(
+                cluster.bootstrapServers(), cluster.registryUrl(), topic, committedOnly, Duration.ofMinutes(2));
     }
 
     /**
