@@ -400,6 +400,11 @@ public final class LocalCluster implements AutoCloseable {
         awaitProcessorRunning(processor);
     }
 
+    /** Waits until every processor runs (after some were started again without waiting). */
+    public void awaitProcessorsRunning() {
+        processors.forEach(this::awaitProcessorRunning);
+    }
+
     /** Starts a broker again and waits until it has rejoined the cluster. */
     public void restartBroker(ChildJvm broker) {
         broker.start();
