@@ -222,8 +222,8 @@ async function refresh() {
       ["start_time"], ["difference_class"], ["talk_seconds", 0], ["vendor_talk_seconds", 0], ["leg_a_seconds", 0],
       ["vendor_leg_a_seconds", 0], ["billed_seconds", 0],
       ["vendor_billed_seconds", 0], ["vendor_billed_source"], ["amount"], ["vendor_amount"], ["quality_flags"]]);
-    fillTable("alert-history", data.alertHistory, [["event_time"], ["state"], ["tenant_id"], ["vendor"],
-      ["failure_rate", 3], ["baseline_rate", 3], ["attempts", 0], ["failures", 0], ["top_categories"], ["message"]]);
+    fillTable("alert-history", data.alertHistory, [["event_time"], ["kind"], ["state"], ["tenant_id"],
+      ["vendor"], ["failure_rate", 3], ["baseline_rate", 3], ["attempts", 0], ["expected_attempts", 0], ["failures", 0], ["top_categories"], ["message"]]);
     options("tenant", data.tenants.map((t) => t.tenant_id));
     options("vendor", data.vendors.map((v) => v.vendor));
     legend(data.minutes);

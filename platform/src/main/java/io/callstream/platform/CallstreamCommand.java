@@ -400,6 +400,14 @@ public final class CallstreamCommand {
         String spike;
 
         @Option(
+                names = "--silence",
+                paramLabel = "VENDOR",
+                description = "Inject a silence: the vendor (winnerlook, ucpaas, yunhuni or ytx) pushes nothing in the"
+                        + " middle third of the run; the processor raises SILENCE once that lasts 5 minutes"
+                        + " (CALLSTREAM_PROCESSOR_SILENCE_AFTER_MINUTES) and clears it when the vendor pushes again.")
+        String silence;
+
+        @Option(
                 names = "--seed",
                 defaultValue = "42",
                 description = "Makes the traffic repeatable (default: ${DEFAULT-VALUE}).")
@@ -408,10 +416,14 @@ public final class CallstreamCommand {
         @Override
         public Integer call() throws InterruptedException {
             TrafficSimulator.Options options =
-                    new TrafficSimulator.Options(ingestUrl, rate, parseDuration(duration), spike, seed);
+                    new TrafficSimulator.Options(ingestUrl, rate, parseDuration(duration), spike, silence, seed);
             System.out.printf(
-                    "Simulating %s of vendor traffic at %.0f calls/s against %s%s%n",
-                    duration, rate, ingestUrl, spike == null ? "" : " with a failure spike for " + spike);
+                    "Simulating %s of vendor traffic at %.0f calls/s against %s%s%s%n",
+                    duration,
+                    rate,
+                    ingestUrl,
+                    spike == null ? "" : " with a failure spike for " + spike,
+                    silence == null ? "" : " with " + silence + " silent in the middle third");
             TrafficSimulator.Summary summary = new TrafficSimulator().run(options, System.out);
             System.out.print(summary.describe());
             return summary.failed() == 0 ? 0 : 1;

@@ -2,6 +2,7 @@ package io.callstream.processor;
 
 import com.sun.net.httpserver.HttpServer;
 import io.callstream.processor.topology.TopologyListener;
+import io.callstream.schema.AlertKind;
 import io.callstream.schema.Call;
 import io.callstream.schema.CallAlert;
 import io.callstream.schema.DeadLetter;
@@ -14,6 +15,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.KafkaStreams;
@@ -22,7 +24,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * The processor's metrics at {@code GET /prometheus} on {@code METRICS_PORT}: Kafka Streams' own
  * (lag, rates, latencies: {@code kafka_stream_*}, {@code kafka_consumer_*}) and what the topology
  * emits: {@code callstream_processor_calls_total{vendor,outcome,category}} (call versions),
- * {@code callstream_processor_alerts_total{tenant,vendor,state}} (failure-rate alert transitions)
+ * {@code callstream_processor_alerts_total{kind,tenant,vendor,state}} (alert transitions: kind
+ * FAILURE_RATE or SILENCE)
  * and {@code callstream_processor_dead_letters_total}.
  */
 final class ProcessorMetrics implements TopologyListener, AutoCloseable {
@@ -92,8 +95,7 @@ final class ProcessorMetrics implements TopologyListener, AutoCloseable {
                 .increment();
         // The transition counters of the tenant and vendor exist at 0 before their first transition:
         // Prometheus cannot see the first increment of a series born at 1 (increase() is 0 then).
-        alertCounter(call.getTenantId(), call.getVendor(), "RAISED");
-        alertCounter(call.getTenantId(), call.getVendor(), "CLEARED");
+        bornAtZero(call.getTenantId(), call.getVendor());
     }
 
     /**
@@ -102,17 +104,29 @@ final class ProcessorMetrics implements TopologyListener, AutoCloseable {
      */
     @Override
     public void alertEmitted(CallAlert alert) {
-        alertCounter(alert.getTenantId(), alert.getVendor(), "RAISED");
-        alertCounter(alert.getTenantId(), alert.getVendor(), "CLEARED");
-        alertCounter(alert.getTenantId(), alert.getVendor(), alert.getState().name())
+        bornAtZero(alert.getTenantId(), alert.getVendor());
+        alertCounter(
+                        alert.getKind().name(),
+                        alert.getTenantId(),
+                        alert.getVendor(),
+                        alert.getState().name())
                 .increment();
     }
 
-    private Counter alertCounter(String tenant, String vendor, String state) {
+    private void bornAtZero(String tenant, String vendor) {
+        for (AlertKind kind : List.of(AlertKind.FAILURE_RATE, AlertKind.SILENCE)) {
+            alertCounter(kind.name(), tenant, vendor, "RAISED");
+            alertCounter(kind.name(), tenant, vendor, "CLEARED");
+        }
+    }
+
+    private Counter alertCounter(String kind, String tenant, String vendor, String state) {
         return alerts.computeIfAbsent(
-                tenant + '\n' + vendor + '\n' + state,
+                kind + '\n' + tenant + '\n' + vendor + '\n' + state,
                 key -> Counter.builder("callstream.processor.alerts")
-                        .description("Failure-rate alert transitions, by tenant, vendor and state (RAISED, CLEARED)")
+                        .description("Alert transitions, by kind (FAILURE_RATE, SILENCE), tenant, vendor and state"
+                                + " (RAISED, CLEARED)")
+                        .tag("kind", kind)
                         .tag("tenant", tenant)
                         .tag("vendor", vendor)
                         .tag("state", state)

@@ -42,7 +42,7 @@ import java.util.stream.Collectors;
  *     (0.20), {@code ALERT_BASELINE_FACTOR} (2.0), {@code ALERT_MIN_ATTEMPTS} (20), {@code
  *     ALERT_COOLDOWN_MINUTES} (10), {@code ALERT_CATEGORIES} (comma-separated failure categories
  *     counted as failures; default: all but NONE and the user-side CANCELLED, NO_ANSWER, BUSY,
- *     REJECTED)
+ *     REJECTED), {@code SILENCE_AFTER_MINUTES} (5; 0 for no SILENCE alerts)
  * @param reconciliation how our figures are compared with the vendor's: {@code
  *     RECONCILE_TOLERANCE_SECONDS} (0) for talk, leg and billed seconds, {@code
  *     RECONCILE_TOLERANCE_AMOUNT} (0) for amounts
@@ -112,7 +112,11 @@ public record ProcessorSettings(
                         ? defaults.counted()
                         : Arrays.stream(categories.split(","))
                                 .map(name -> FailureCategory.valueOf(name.trim()))
-                                .collect(Collectors.toSet()));
+                                .collect(Collectors.toSet()),
+                Duration.ofMinutes(Long.parseLong(get(
+                        env,
+                        "SILENCE_AFTER_MINUTES",
+                        "" + defaults.silenceAfter().toMinutes()))));
     }
 
     private static String get(Map<String, String> env, String name, String fallback) {

@@ -2,6 +2,7 @@ package io.callstream.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.callstream.schema.AlertKind;
 import io.callstream.schema.AlertState;
 import io.callstream.schema.Call;
 import io.callstream.schema.CallAlert;
@@ -27,11 +28,14 @@ class ProcessorMetricsTest {
             // born at 0 with the first call of the tenant and vendor, so that Prometheus sees the
             // first transition as an increase
             assertThat(metrics.scrape())
-                    .contains("callstream_processor_alerts_total{state=\"RAISED\",tenant=\"t-1\",vendor=\"ytx\"} 0.0")
-                    .contains("callstream_processor_alerts_total{state=\"CLEARED\",tenant=\"t-1\",vendor=\"ytx\"} 0.0");
+                    .contains(
+                            "callstream_processor_alerts_total{kind=\"FAILURE_RATE\",state=\"RAISED\",tenant=\"t-1\",vendor=\"ytx\"} 0.0",
+                            "callstream_processor_alerts_total{kind=\"FAILURE_RATE\",state=\"CLEARED\",tenant=\"t-1\",vendor=\"ytx\"} 0.0",
+                            "callstream_processor_alerts_total{kind=\"SILENCE\",state=\"RAISED\",tenant=\"t-1\",vendor=\"ytx\"} 0.0",
+                            "callstream_processor_alerts_total{kind=\"SILENCE\",state=\"CLEARED\",tenant=\"t-1\",vendor=\"ytx\"} 0.0");
             metrics.callEmitted(call(FailureCategory.NETWORK_ERROR, CallOutcome.FAILED));
             metrics.callEmitted(call(FailureCategory.NETWORK_ERROR, CallOutcome.FAILED));
-            metrics.alertEmitted(alert(AlertState.RAISED));
+            metrics.alertEmitted(alert(AlertKind.FAILURE_RATE, AlertState.RAISED));
 
             String scraped = HttpClient.newHttpClient()
                     .send(
@@ -45,11 +49,15 @@ class ProcessorMetricsTest {
                             "callstream_processor_calls_total{category=\"NETWORK_ERROR\",outcome=\"FAILED\",vendor=\"ytx\"} 2.0")
                     .contains(
                             "callstream_processor_calls_total{category=\"NONE\",outcome=\"CONNECTED\",vendor=\"ytx\"} 1.0")
-                    .contains("callstream_processor_alerts_total{state=\"RAISED\",tenant=\"t-1\",vendor=\"ytx\"} 1.0");
+                    .contains(
+                            "callstream_processor_alerts_total{kind=\"FAILURE_RATE\",state=\"RAISED\",tenant=\"t-1\",vendor=\"ytx\"} 1.0");
 
-            metrics.alertEmitted(alert(AlertState.CLEARED));
+            metrics.alertEmitted(alert(AlertKind.SILENCE, AlertState.RAISED));
             assertThat(metrics.scrape())
-                    .contains("callstream_processor_alerts_total{state=\"CLEARED\",tenant=\"t-1\",vendor=\"ytx\"} 1.0");
+                    .contains(
+                            "callstream_processor_alerts_total{kind=\"SILENCE\",state=\"RAISED\",tenant=\"t-1\",vendor=\"ytx\"} 1.0",
+                            "callstream_processor_alerts_total{kind=\"FAILURE_RATE\",state=\"RAISED\",tenant=\"t-1\",vendor=\"ytx\"} 1.0",
+                            "callstream_processor_alerts_total{kind=\"SILENCE\",state=\"CLEARED\",tenant=\"t-1\",vendor=\"ytx\"} 0.0");
         }
     }
 
@@ -69,9 +77,10 @@ class ProcessorMetricsTest {
                 .build();
     }
 
-    static CallAlert alert(AlertState state) {
+    static CallAlert alert(AlertKind kind, AlertState state) {
         return CallAlert.newBuilder()
                 .setAlertId("a")
+                .setKind(kind)
                 .setTenantId("t-1")
                 .setVendor("ytx")
                 .setState(state)

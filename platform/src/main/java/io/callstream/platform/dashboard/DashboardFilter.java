@@ -147,8 +147,9 @@ record DashboardFilter(Instant from, Instant to, String tenant, String vendor) {
         queries.put("alerts", "SELECT * FROM active_alerts WHERE TRUE" + who() + " ORDER BY event_time DESC");
         queries.put(
                 "alertHistory",
-                "SELECT event_time, state, tenant_id, vendor, failure_rate, baseline_rate, attempts, failures,"
-                        + " top_categories, message FROM call_alerts WHERE " + where("event_time")
+                "SELECT event_time, kind, state, tenant_id, vendor, failure_rate, baseline_rate, attempts,"
+                        + " expected_attempts, failures, top_categories, message FROM call_alerts WHERE "
+                        + where("event_time")
                         + " ORDER BY event_time DESC LIMIT 200");
         queries.put(
                 "calls",

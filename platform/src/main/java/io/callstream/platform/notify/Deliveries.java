@@ -3,6 +3,7 @@ package io.callstream.platform.notify;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.callstream.schema.AlertKind;
 import io.callstream.schema.AlertState;
 import io.callstream.schema.CallAlert;
 import io.callstream.schema.CategoryCount;
@@ -44,30 +45,47 @@ public record Deliveries(URI url, String body, String idempotencyKey) {
     static String text(CallAlert alert, String dashboardUrl) {
         boolean raised = alert.getState() == AlertState.RAISED;
         StringBuilder out = new StringBuilder();
-        out.append(raised ? "[RAISED] " : "[CLEARED] ")
-                .append("Failure rate of ")
-                .append(alert.getVendor())
-                .append(" calls for tenant ")
-                .append(alert.getTenantId())
-                .append(raised ? " is abnormal" : " is back to normal")
-                .append('\n');
-        out.append(String.format(
-                Locale.ROOT,
-                "%.1f%% of %d calls failed (%d) between %s and %s",
-                alert.getFailureRate() * 100,
-                alert.getAttempts(),
-                alert.getFailures(),
-                alert.getWindowStart(),
-                alert.getWindowEnd()));
-        out.append(String.format(Locale.ROOT, "; threshold %.0f%%", alert.getThreshold() * 100));
-        if (alert.getBaselineRate() != null) {
+        out.append(raised ? "[RAISED] " : "[CLEARED] ");
+        if (alert.getKind() == AlertKind.SILENCE) {
+            out.append(raised ? "No calls from " : "Calls again from ")
+                    .append(alert.getVendor())
+                    .append(" for tenant ")
+                    .append(alert.getTenantId())
+                    .append('\n');
+            if (raised && alert.getExpectedAttempts() != null) {
+                out.append(String.format(
+                                Locale.ROOT,
+                                "0 calls started between %s and %s, about %.0f expected at the rate before",
+                                alert.getWindowStart(),
+                                alert.getWindowEnd(),
+                                alert.getExpectedAttempts()))
+                        .append('\n');
+            }
+        } else {
+            out.append("Failure rate of ")
+                    .append(alert.getVendor())
+                    .append(" calls for tenant ")
+                    .append(alert.getTenantId())
+                    .append(raised ? " is abnormal" : " is back to normal")
+                    .append('\n');
             out.append(String.format(
                     Locale.ROOT,
-                    ", baseline %.1f%% (x%.1f)",
-                    alert.getBaselineRate() * 100,
-                    alert.getBaselineFactor()));
+                    "%.1f%% of %d calls failed (%d) between %s and %s",
+                    alert.getFailureRate() * 100,
+                    alert.getAttempts(),
+                    alert.getFailures(),
+                    alert.getWindowStart(),
+                    alert.getWindowEnd()));
+            out.append(String.format(Locale.ROOT, "; threshold %.0f%%", alert.getThreshold() * 100));
+            if (alert.getBaselineRate() != null) {
+                out.append(String.format(
+                        Locale.ROOT,
+                        ", baseline %.1f%% (x%.1f)",
+                        alert.getBaselineRate() * 100,
+                        alert.getBaselineFactor()));
+            }
+            out.append('\n');
         }
-        out.append('\n');
         if (!alert.getTopCategories().isEmpty()) {
             out.append("Top failures: ")
                     .append(alert.getTopCategories().stream()
@@ -80,12 +98,17 @@ public record Deliveries(URI url, String body, String idempotencyKey) {
         return out.toString();
     }
 
+    /** The Alertmanager alert name of an alert's kind. */
+    static String alertName(CallAlert alert) {
+        return alert.getKind() == AlertKind.SILENCE ? "CallstreamTenantSilence" : "CallstreamTenantFailureRate";
+    }
+
     private static String webhook(CallAlert alert, String text, String dashboardUrl, String key) {
         ObjectNode body = JSON.createObjectNode();
         body.put("idempotencyKey", key);
         body.put("alertId", alert.getAlertId());
-        body.put("kind", "FAILURE_RATE");
-        body.put("severity", Receiver.FAILURE_RATE_SEVERITY);
+        body.put("kind", alert.getKind() == AlertKind.SILENCE ? "SILENCE" : "FAILURE_RATE");
+        body.put("severity", Receiver.severity(alert));
         body.put("state", alert.getState().name());
         body.put("tenantId", alert.getTenantId());
         body.put("vendor", alert.getVendor());
@@ -101,6 +124,9 @@ public record Deliveries(URI url, String body, String idempotencyKey) {
             body.putNull("baselineRate");
         }
         body.put("threshold", alert.getThreshold());
+        if (alert.getExpectedAttempts() != null) {
+            body.put("expectedAttempts", alert.getExpectedAttempts());
+        }
         ArrayNode categories = body.putArray("topCategories");
         for (CategoryCount count : alert.getTopCategories()) {
             categories.addObject().put("category", count.getCategory().name()).put("calls", count.getCount());
@@ -114,8 +140,8 @@ public record Deliveries(URI url, String body, String idempotencyKey) {
     private static String alertmanager(Receiver receiver, CallAlert alert, String text, String dashboardUrl) {
         boolean firing = alert.getState() == AlertState.RAISED;
         ObjectNode labels = JSON.createObjectNode();
-        labels.put("alertname", "CallstreamTenantFailureRate");
-        labels.put("severity", Receiver.FAILURE_RATE_SEVERITY);
+        labels.put("alertname", alertName(alert));
+        labels.put("severity", Receiver.severity(alert));
         labels.put("tenant", alert.getTenantId());
         labels.put("vendor", alert.getVendor());
         ObjectNode annotations = JSON.createObjectNode();
@@ -125,7 +151,7 @@ public record Deliveries(URI url, String body, String idempotencyKey) {
         body.put("version", "4");
         body.put(
                 "groupKey",
-                "{}:{alertname=\"CallstreamTenantFailureRate\", tenant=\"" + alert.getTenantId() + "\", vendor=\""
+                "{}:{alertname=\"" + alertName(alert) + "\", tenant=\"" + alert.getTenantId() + "\", vendor=\""
                         + alert.getVendor() + "\"}");
         body.put("truncatedAlerts", 0);
         body.put("status", firing ? "firing" : "resolved");

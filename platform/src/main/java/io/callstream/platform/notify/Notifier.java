@@ -165,8 +165,8 @@ public final class Notifier implements AutoCloseable {
             }
             if (refusal == null) {
                 delivered.incrementAndGet();
-                log.accept("Notified " + receiver.name() + " of " + alert.getState() + " " + alert.getTenantId() + "/"
-                        + alert.getVendor());
+                log.accept("Notified " + receiver.name() + " of " + alert.getKind() + " " + alert.getState() + " "
+                        + alert.getTenantId() + "/" + alert.getVendor());
                 return true;
             }
             failedAttempts.incrementAndGet();

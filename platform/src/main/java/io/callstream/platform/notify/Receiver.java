@@ -1,5 +1,6 @@
 package io.callstream.platform.notify;
 
+import io.callstream.schema.AlertKind;
 import io.callstream.schema.CallAlert;
 import java.net.URI;
 import java.util.Locale;
@@ -14,7 +15,8 @@ import java.util.Set;
  * @param secret DingTalk's or Feishu's signing secret (optional; null: unsigned)
  * @param tenants only these tenants (empty: all)
  * @param vendors only these vendors (empty: all)
- * @param severities only these severities (empty: all); failure-rate alerts are {@code warning}
+ * @param severities only these severities (empty: all): failure-rate alerts are {@code warning},
+ *     silence alerts {@code critical} (nothing of the pair is seen, billed or checked)
  */
 public record Receiver(
         String name,
@@ -60,13 +62,15 @@ public record Receiver(
         severities = Set.copyOf(severities);
     }
 
-    /** The severity of a failure-rate alert transition (the only kind there is yet). */
-    static final String FAILURE_RATE_SEVERITY = "warning";
+    /** The severity of an alert's kind. */
+    static String severity(CallAlert alert) {
+        return alert.getKind() == AlertKind.SILENCE ? "critical" : "warning";
+    }
 
     /** Whether this receiver wants the transition. */
     public boolean wants(CallAlert alert) {
         return (tenants.isEmpty() || tenants.contains(alert.getTenantId()))
                 && (vendors.isEmpty() || vendors.contains(alert.getVendor()))
-                && (severities.isEmpty() || severities.contains(FAILURE_RATE_SEVERITY));
+                && (severities.isEmpty() || severities.contains(severity(alert)));
     }
 }

@@ -36,11 +36,26 @@ public final class TrafficSimulator {
      * @param callsPerSecond calls started per second
      * @param duration how long to start calls for
      * @param spikeVendor a vendor whose calls fail (network side) 60% of the time; null for none
+     * @param silenceVendor a vendor that pushes nothing in the middle third of the run (its share
+     *     goes to the others, so the rate stays); null for none
      * @param seed makes the traffic repeatable
      */
-    public record Options(String ingestUrl, double callsPerSecond, Duration duration, String spikeVendor, long seed) {
+    public record Options(
+            String ingestUrl,
+            double callsPerSecond,
+            Duration duration,
+            String spikeVendor,
+            String silenceVendor,
+            long seed) {
+
+        public Options(String ingestUrl, double callsPerSecond, Duration duration, String spikeVendor, long seed) {
+            this(ingestUrl, callsPerSecond, duration, spikeVendor, null, seed);
+        }
 
         public Options {
+            if (silenceVendor != null && !CallFactory.VENDORS.contains(silenceVendor)) {
+                throw new IllegalArgumentException("a silence can be injected for " + CallFactory.VENDORS);
+            }
             if (callsPerSecond <= 0 || duration.isNegative() || duration.isZero()) {
                 throw new IllegalArgumentException("rate and duration must be positive");
             }
@@ -52,6 +67,11 @@ public final class TrafficSimulator {
 
         long calls() {
             return Math.max(1, Math.round(callsPerSecond * duration.toMillis() / 1000.0));
+        }
+
+        /** Whether the {@code n}th call of the run falls in the silence (the middle third). */
+        boolean silent(long n) {
+            return silenceVendor != null && n >= calls() / 3 && n < 2 * calls() / 3;
         }
     }
 
@@ -130,6 +150,14 @@ public final class TrafficSimulator {
 
     private static final int[] WEIGHTS = {30, 30, 20, 20}; // winnerlook, ucpaas, yunhuni, ytx
 
+    /** The weights while a vendor is silent: its share is 0. */
+    private static final Map<String, int[]> SILENT_WEIGHTS = CallFactory.VENDORS.stream()
+            .collect(java.util.stream.Collectors.toMap(vendor -> vendor, vendor -> {
+                int[] weights = WEIGHTS.clone();
+                weights[CallFactory.VENDORS.indexOf(vendor)] = 0;
+                return weights;
+            }));
+
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
@@ -187,7 +215,13 @@ public final class TrafficSimulator {
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
-                String vendor = factory.vendor(WEIGHTS);
+                if (options.silenceVendor() != null && (n == total / 3 || n == 2 * total / 3)) {
+                    out.printf(
+                            "  %s %s at call %,d of %,d%n",
+                            options.silenceVendor(), n == total / 3 ? "falls silent" : "pushes again", n, total);
+                }
+                String vendor =
+                        factory.vendor(options.silent(n) ? SILENT_WEIGHTS.get(options.silenceVendor()) : WEIGHTS);
                 SimulatedCall call = factory.next(n, Instant.now(), vendor, vendor.equals(options.spikeVendor()));
                 categories
                         .computeIfAbsent(vendor, v -> new EnumMap<>(FailureCategory.class))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callstream.schema.AlertKind;
 import io.callstream.schema.AlertState;
 import io.callstream.schema.CallAlert;
 import io.callstream.schema.CategoryCount;
@@ -130,6 +131,55 @@ class DeliveriesTest {
         assertThat(onlyOther.wants(alert(AlertState.RAISED))).isFalse();
         assertThat(onlyUcpaas.wants(alert(AlertState.RAISED))).isTrue();
         assertThat(onlyPages.wants(alert(AlertState.RAISED))).isFalse();
+    }
+
+    @Test
+    void shouldSayWhatASilenceIsInEachFormatAndRankItCritical() throws Exception {
+        CallAlert silence = CallAlert.newBuilder(alert(AlertState.RAISED))
+                .setAlertId("acct-1:ucpaas:silence:1")
+                .setKind(AlertKind.SILENCE)
+                .setWindowStart(Instant.parse("2026-12-02T07:50:00Z"))
+                .setWindowEnd(Instant.parse("2026-12-02T07:56:00Z"))
+                .setAttempts(0)
+                .setFailures(0)
+                .setFailureRate(0)
+                .setBaselineRate(null)
+                .setThreshold(0)
+                .setBaselineFactor(0)
+                .setTopCategories(List.of())
+                .setExpectedAttempts(240.0)
+                .setMessage("SILENCE RAISED acct-1/ucpaas: no call started for 6.0 min")
+                .build();
+
+        JsonNode webhook = JSON.readTree(Deliveries.of(
+                        receiver(Receiver.Format.WEBHOOK, "http://127.0.0.1:9/hook", null), silence, "http://d/", NOW)
+                .body());
+        JsonNode alertmanager = JSON.readTree(Deliveries.of(
+                        receiver(Receiver.Format.ALERTMANAGER, "http://127.0.0.1:9/hook", null),
+                        silence,
+                        "http://d/",
+                        NOW)
+                .body());
+
+        assertThat(webhook.get("kind").asText()).isEqualTo("SILENCE");
+        assertThat(webhook.get("severity").asText()).isEqualTo("critical");
+        assertThat(webhook.get("expectedAttempts").asDouble()).isEqualTo(240.0);
+        assertThat(webhook.get("message").asText())
+                .startsWith("[RAISED] No calls from ucpaas for tenant acct-1\n"
+                        + "0 calls started between 2026-12-02T07:50:00Z and 2026-12-02T07:56:00Z, about 240 expected")
+                .doesNotContain("Failure rate", "threshold");
+        assertThat(alertmanager.at("/alerts/0/labels/alertname").asText()).isEqualTo("CallstreamTenantSilence");
+        assertThat(alertmanager.at("/alerts/0/labels/severity").asText()).isEqualTo("critical");
+        Receiver warningsOnly = new Receiver(
+                "warnings",
+                Receiver.Format.WEBHOOK,
+                URI.create("http://x/"),
+                null,
+                Set.of(),
+                Set.of(),
+                Set.of("warning"));
+        assertThat(warningsOnly.wants(silence)).isFalse();
+        assertThat(warningsOnly.wants(alert(AlertState.RAISED))).isTrue();
     }
 
     static Receiver receiver(Receiver.Format format, String url, String secret) {

@@ -16,8 +16,12 @@ import java.util.Set;
  * least {@code minAttempts} calls, the rate falls below {@code clearRate} (hysteresis: {@code
  * clearRate < raiseRate}). After a clear, no new alert is raised for {@code cooldown} (event time).
  *
+ * <p>A SILENCE alert ({@link SilenceAlerts}) is raised when no call of the tenant and vendor has
+ * started for at least {@code silenceAfter} and for longer than their recent rate explains.
+ *
  * @param counted the failure categories that count as failures; by default the network side, not
  *     the user's (busy, no answer, rejected, cancelled are how people behave, not an outage)
+ * @param silenceAfter the shortest silence that raises a SILENCE alert; zero for none
  */
 public record AlertPolicy(
         Duration window,
@@ -27,7 +31,8 @@ public record AlertPolicy(
         double baselineFactor,
         long minAttempts,
         Duration cooldown,
-        Set<FailureCategory> counted) {
+        Set<FailureCategory> counted,
+        Duration silenceAfter) {
 
     /** The categories of user behaviour, not counted by default. */
     public static final Set<FailureCategory> USER_SIDE = EnumSet.of(
@@ -37,7 +42,10 @@ public record AlertPolicy(
             FailureCategory.BUSY,
             FailureCategory.REJECTED);
 
-    /** 5-minute window, 60-minute baseline, raise at 30% and 2× baseline, clear below 20%, 20 calls, 10-minute cooldown. */
+    /**
+     * 5-minute window, 60-minute baseline, raise at 30% and 2× baseline, clear below 20%, 20 calls,
+     * 10-minute cooldown; silence after at least 5 minutes.
+     */
     public static final AlertPolicy DEFAULT = new AlertPolicy(
             Duration.ofMinutes(5),
             Duration.ofMinutes(60),
@@ -46,7 +54,8 @@ public record AlertPolicy(
             2.0,
             20,
             Duration.ofMinutes(10),
-            EnumSet.complementOf(EnumSet.copyOf(USER_SIDE)));
+            EnumSet.complementOf(EnumSet.copyOf(USER_SIDE)),
+            Duration.ofMinutes(5));
 
     public AlertPolicy {
         if (window.toMillis() < KpiWindows.WINDOW.toMillis()
@@ -58,8 +67,9 @@ public record AlertPolicy(
         if (!(clearRate < raiseRate) || raiseRate > 1 || clearRate < 0) {
             throw new IllegalArgumentException("need 0 <= clearRate < raiseRate <= 1 (hysteresis)");
         }
-        if (baselineFactor < 1 || minAttempts < 1 || cooldown.isNegative()) {
-            throw new IllegalArgumentException("need baselineFactor >= 1, minAttempts >= 1, cooldown >= 0");
+        if (baselineFactor < 1 || minAttempts < 1 || cooldown.isNegative() || silenceAfter.isNegative()) {
+            throw new IllegalArgumentException(
+                    "need baselineFactor >= 1, minAttempts >= 1, cooldown >= 0, silenceAfter >= 0");
         }
         if (counted.isEmpty() || counted.contains(FailureCategory.NONE)) {
             throw new IllegalArgumentException("counted categories must be non-empty and exclude NONE");

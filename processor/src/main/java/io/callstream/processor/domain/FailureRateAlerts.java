@@ -1,5 +1,6 @@
 package io.callstream.processor.domain;
 
+import io.callstream.schema.AlertKind;
 import io.callstream.schema.AlertState;
 import io.callstream.schema.AlertTrack;
 import io.callstream.schema.CallAlert;
@@ -64,14 +65,13 @@ public final class FailureRateAlerts {
         Evidence baseline = Evidence.of(minutes, baselineStart, windowStart, policy);
         Double baselineRate = baseline.attempts >= policy.minAttempts() ? baseline.rate() : null;
 
-        AlertTrack.Builder next = AlertTrack.newBuilder()
-                .setTenantId(kpi.getTenantId())
-                .setVendor(kpi.getVendor())
-                .setMinutes(minutes)
-                .setRaised(track != null && track.getRaised())
-                .setAlertId(track == null ? null : track.getAlertId())
-                .setRaisedAt(track == null ? null : track.getRaisedAt())
-                .setClearedAt(track == null ? null : track.getClearedAt());
+        AlertTrack.Builder next = (track == null
+                        ? AlertTrack.newBuilder()
+                                .setTenantId(kpi.getTenantId())
+                                .setVendor(kpi.getVendor())
+                                .setRaised(false)
+                        : AlertTrack.newBuilder(track))
+                .setMinutes(minutes);
         Instant at = Instant.ofEpochMilli(end);
         boolean enough = window.attempts >= policy.minAttempts();
         if (!next.getRaised()) {
@@ -121,6 +121,7 @@ public final class FailureRateAlerts {
                                         .collect(Collectors.joining(", ")));
         return CallAlert.newBuilder()
                 .setAlertId(track.getAlertId())
+                .setKind(AlertKind.FAILURE_RATE)
                 .setTenantId(track.getTenantId())
                 .setVendor(track.getVendor())
                 .setState(state)

@@ -1,24 +1,40 @@
 package io.callstream.processor.topology;
 
 import io.callstream.processor.domain.FailureRateAlerts;
+import io.callstream.processor.domain.SilenceAlerts;
 import io.callstream.schema.AlertTrack;
 import io.callstream.schema.CallAlert;
 import io.callstream.schema.CallKpi;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** Feeds each tenant and vendor's KPI emissions through {@link FailureRateAlerts}; forwards transitions. */
+/**
+ * Feeds each tenant and vendor's KPI emissions through {@link FailureRateAlerts} and {@link
+ * SilenceAlerts}, and looks for silent pairs every scan interval (wall clock); forwards transitions.
+ */
 final class AlertProcessor implements Processor<String, CallKpi, String, CallAlert> {
 
     private final FailureRateAlerts alerts;
+    private final SilenceAlerts silence;
+    private final Duration scanInterval;
     private final TopologyListener listener;
     private ProcessorContext<String, CallAlert> context;
     private KeyValueStore<String, AlertTrack> tracks;
+    private Instant watchingSince;
 
-    AlertProcessor(FailureRateAlerts alerts, TopologyListener listener) {
+    AlertProcessor(FailureRateAlerts alerts, SilenceAlerts silence, Duration scanInterval, TopologyListener listener) {
         this.alerts = alerts;
+        this.silence = silence;
+        this.scanInterval = scanInterval;
         this.listener = listener;
     }
 
@@ -26,6 +42,8 @@ final class AlertProcessor implements Processor<String, CallKpi, String, CallAle
     public void init(ProcessorContext<String, CallAlert> context) {
         this.context = context;
         this.tracks = context.getStateStore(CallTopology.ALERT_STORE);
+        this.watchingSince = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        context.schedule(scanInterval, PunctuationType.WALL_CLOCK_TIME, this::lookForSilence);
     }
 
     @Override
@@ -34,11 +52,34 @@ final class AlertProcessor implements Processor<String, CallKpi, String, CallAle
             return;
         }
         FailureRateAlerts.Step step = alerts.apply(tracks.get(record.key()), record.value());
-        tracks.put(record.key(), step.track());
-        if (step.alert() != null) {
-            listener.alertEmitted(step.alert());
-            context.forward(new Record<>(
-                    record.key(), step.alert(), step.alert().getEventTime().toEpochMilli()));
+        forward(record.key(), step.alert());
+        FailureRateAlerts.Step heard =
+                silence.heard(step.track(), record.value(), Instant.ofEpochMilli(context.currentSystemTimeMs()));
+        tracks.put(record.key(), heard.track());
+        forward(record.key(), heard.alert());
+    }
+
+    private void lookForSilence(long now) {
+        List<KeyValue<String, FailureRateAlerts.Step>> silent = new ArrayList<>();
+        try (KeyValueIterator<String, AlertTrack> all = tracks.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, AlertTrack> entry = all.next();
+                FailureRateAlerts.Step step = silence.check(entry.value, Instant.ofEpochMilli(now), watchingSince);
+                if (step.alert() != null) {
+                    silent.add(KeyValue.pair(entry.key, step));
+                }
+            }
+        }
+        for (KeyValue<String, FailureRateAlerts.Step> entry : silent) {
+            tracks.put(entry.key, entry.value.track());
+            forward(entry.key, entry.value.alert());
+        }
+    }
+
+    private void forward(String key, CallAlert alert) {
+        if (alert != null) {
+            listener.alertEmitted(alert);
+            context.forward(new Record<>(key, alert, alert.getEventTime().toEpochMilli()));
         }
     }
 }

@@ -109,7 +109,8 @@ class FailureRateAlertsTest {
                 2,
                 20,
                 Duration.ofMinutes(10),
-                EnumSet.of(FailureCategory.NO_ANSWER)));
+                EnumSet.of(FailureCategory.NO_ANSWER),
+                Duration.ZERO));
         assertThat(noAnswers
                         .apply(null, kpi(5, 20, List.of(new CategoryCount(FailureCategory.NO_ANSWER, 15L))))
                         .alert())
@@ -163,7 +164,8 @@ class FailureRateAlertsTest {
                         2,
                         20,
                         Duration.ZERO,
-                        AlertPolicy.DEFAULT.counted()))
+                        AlertPolicy.DEFAULT.counted(),
+                        Duration.ZERO))
                 .hasMessageContaining("hysteresis");
     }
 

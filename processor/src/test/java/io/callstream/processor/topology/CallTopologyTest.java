@@ -8,6 +8,7 @@ import io.callstream.processor.domain.Tariff;
 import io.callstream.registry.core.InMemorySchemaRegistryClient;
 import io.callstream.registry.serde.KafkaAvroDeserializer;
 import io.callstream.registry.serde.KafkaAvroSerializer;
+import io.callstream.schema.AlertKind;
 import io.callstream.schema.AlertState;
 import io.callstream.schema.BillingMode;
 import io.callstream.schema.Call;
@@ -455,6 +456,42 @@ class CallTopologyTest {
         assertThat(cleared.getAlertId()).isEqualTo(raised.getAlertId());
         assertThat(cleared.getFailureRate()).isLessThan(0.20);
         assertThat(cleared.getEventTime()).isAfter(minute0.plus(Duration.ofMinutes(25)));
+    }
+
+    @Test
+    void shouldRaiseASilenceOnTheWallClockThenClearItWhenCallsStartAgain() {
+        int call = 0;
+        for (int minute = 0; minute < 10; minute++) { // 5 calls a minute, the wall clock keeping pace
+            for (int i = 0; i < 5; i++) {
+                pipe(List.of(ucpaasCall("quiet-" + call++, START.plus(Duration.ofMinutes(minute)), true)));
+            }
+            driver.advanceWallClockTime(Duration.ofMinutes(1));
+        }
+        Instant lastHeard = START.plus(Duration.ofMinutes(10));
+
+        driver.advanceWallClockTime(Duration.ofMinutes(4));
+        assertThat(alerts.readValuesToList()).as("4 minutes without a call").isEmpty();
+        driver.advanceWallClockTime(Duration.ofMinutes(2));
+        List<CallAlert> raised =
+                alerts.readValuesToList().stream().map(CallAlert.class::cast).toList();
+        assertThat(raised).singleElement().satisfies(alert -> {
+            assertThat(alert.getKind()).isEqualTo(AlertKind.SILENCE);
+            assertThat(alert.getState()).isEqualTo(AlertState.RAISED);
+            assertThat(alert.getWindowStart()).isEqualTo(lastHeard);
+            assertThat(alert.getExpectedAttempts()).isEqualTo(30.0); // 5 a minute for 6 minutes
+        });
+        driver.advanceWallClockTime(Duration.ofMinutes(5));
+        assertThat(alerts.readValuesToList()).as("one alert per silence").isEmpty();
+
+        pipe(List.of(ucpaasCall("again", START.plus(Duration.ofMinutes(21)), true)));
+        assertThat(alerts.readValuesToList())
+                .map(CallAlert.class::cast)
+                .singleElement()
+                .satisfies(alert -> {
+                    assertThat(alert.getKind()).isEqualTo(AlertKind.SILENCE);
+                    assertThat(alert.getState()).isEqualTo(AlertState.CLEARED);
+                    assertThat(alert.getAlertId()).isEqualTo(raised.getFirst().getAlertId());
+                });
     }
 
     @Test

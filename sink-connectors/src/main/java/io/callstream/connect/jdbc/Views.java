@@ -17,7 +17,7 @@ import java.util.Map;
  *       and how many carry quality flags;
  *   <li>{@code billing_differences}: the differing calls themselves, with their class and each
  *       figure beside the vendor's;
- *   <li>{@code active_alerts}: failure-rate alerts raised and not cleared, with their evidence.
+ *   <li>{@code active_alerts}: alerts (failure rate, silence) raised and not cleared, with their evidence.
  * </ul>
  */
 public final class Views {
@@ -87,7 +87,9 @@ public final class Views {
                         + " max_duration_seconds, quality_flags"
                         + " FROM " + calls + " WHERE " + DIFFERING,
                 "CREATE OR REPLACE VIEW active_alerts AS SELECT a.tenant_id, a.vendor, a.alert_id, a.event_time,"
-                        + " a.failure_rate, a.baseline_rate, a.attempts, a.failures, a.top_categories, a.message"
+                        + " a.failure_rate, a.baseline_rate, a.attempts, a.failures, a.top_categories, a.message,"
+                        // rows written before alerts had kinds are failure-rate alerts
+                        + " COALESCE(a.kind, 'FAILURE_RATE') AS kind"
                         + " FROM " + alerts + " a WHERE a.state = 'RAISED' AND NOT EXISTS (SELECT 1 FROM " + alerts
                         + " c WHERE c.alert_id = a.alert_id AND c.state = 'CLEARED')");
     }

@@ -163,6 +163,8 @@ public final class RowMapper {
             alert.getFloat64("baselineFactor"),
             counts(alert.getArray("topCategories")),
             alert.getString("message"),
+            optional(alert, "kind"),
+            optional(alert, "expectedAttempts"),
             offset
         });
     }

@@ -158,6 +158,8 @@ public record Table(Kind kind, String name, List<Column> columns, List<String> k
                                 required("baseline_factor", DOUBLE),
                                 required("top_categories", TEXT),
                                 required("message", TEXT),
+                                optional("kind", TEXT),
+                                optional("expected_attempts", DOUBLE),
                                 required("version", BIGINT)),
                         List.of("alert_id", "state"));
         };

@@ -67,6 +67,19 @@ class RowMapperTest {
         assertThat(alert.get("state")).isEqualTo("RAISED");
         assertThat(alert.get("top_categories")).isEqualTo("{\"BUSY\":6,\"NO_ANSWER\":4}");
         assertThat(alert.version()).isEqualTo(9);
+        assertThat(alert.get("kind")).isEqualTo("FAILURE_RATE");
+        assertThat(alert.get("expected_attempts")).isNull();
+
+        Row silence = mapper.rows(record(
+                        "call-alerts",
+                        io.callstream.schema.CallAlert.newBuilder(Contracts.alert())
+                                .setKind(io.callstream.schema.AlertKind.SILENCE)
+                                .setExpectedAttempts(120.0)
+                                .build(),
+                        10))
+                .getFirst();
+        assertThat(silence.get("kind")).isEqualTo("SILENCE");
+        assertThat(silence.get("expected_attempts")).isEqualTo(120.0);
     }
 
     @Test

@@ -241,6 +241,8 @@ public abstract class RowWriterContract {
             2.0,
             "{\"NETWORK_ERROR\":20}",
             "a \"quoted\" message",
+            "FAILURE_RATE",
+            null,
             offset
         }));
     }
