@@ -205,7 +205,7 @@ async function refresh() {
       return;
     }
     fillTable("totals", data.totals, [["vendor"], ["tenant_id"], ["calls", 0], ["asr", 3], ["ner", 3],
-      ["acd_seconds", 1], ["billed_minutes", 1], ["flagged_calls", 0]]);
+      ["acd_seconds", 1], ["billed_minutes", 1], ["flagged_calls", 0], ["no_final_share", 3]]);
     lineChart("chart-calls", data.minutes, "attempts");
     lineChart("chart-asr", data.minutes, "asr");
     lineChart("chart-ner", data.minutes, "ner");

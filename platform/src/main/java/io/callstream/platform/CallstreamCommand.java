@@ -408,6 +408,16 @@ public final class CallstreamCommand {
         String silence;
 
         @Option(
+                names = "--drop-finals",
+                paramLabel = "VENDOR",
+                description =
+                        "Drop final pushes: in the middle third of the run, the vendor's (ucpaas or ytx) calls get"
+                                + " their progress pushes but no call record or hang-up; the processor finalises them EXPIRED"
+                                + " after CALLSTREAM_PROCESSOR_FINALISE_AFTER_SECONDS and raises MISSING_FINALS once their share"
+                                + " of settled calls is abnormal, cleared when it is back to normal.")
+        String dropFinals;
+
+        @Option(
                 names = "--seed",
                 defaultValue = "42",
                 description = "Makes the traffic repeatable (default: ${DEFAULT-VALUE}).")
@@ -415,15 +425,16 @@ public final class CallstreamCommand {
 
         @Override
         public Integer call() throws InterruptedException {
-            TrafficSimulator.Options options =
-                    new TrafficSimulator.Options(ingestUrl, rate, parseDuration(duration), spike, silence, seed);
+            TrafficSimulator.Options options = new TrafficSimulator.Options(
+                    ingestUrl, rate, parseDuration(duration), spike, silence, dropFinals, seed);
             System.out.printf(
-                    "Simulating %s of vendor traffic at %.0f calls/s against %s%s%s%n",
+                    "Simulating %s of vendor traffic at %.0f calls/s against %s%s%s%s%n",
                     duration,
                     rate,
                     ingestUrl,
                     spike == null ? "" : " with a failure spike for " + spike,
-                    silence == null ? "" : " with " + silence + " silent in the middle third");
+                    silence == null ? "" : " with " + silence + " silent in the middle third",
+                    dropFinals == null ? "" : " with " + dropFinals + "'s final pushes dropped in the middle third");
             TrafficSimulator.Summary summary = new TrafficSimulator().run(options, System.out);
             System.out.print(summary.describe());
             return summary.failed() == 0 ? 0 : 1;

@@ -25,7 +25,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * (lag, rates, latencies: {@code kafka_stream_*}, {@code kafka_consumer_*}) and what the topology
  * emits: {@code callstream_processor_calls_total{vendor,outcome,category}} (call versions),
  * {@code callstream_processor_alerts_total{kind,tenant,vendor,state}} (alert transitions: kind
- * FAILURE_RATE or SILENCE)
+ * FAILURE_RATE, SILENCE or MISSING_FINALS)
  * and {@code callstream_processor_dead_letters_total}.
  */
 final class ProcessorMetrics implements TopologyListener, AutoCloseable {
@@ -114,7 +114,7 @@ final class ProcessorMetrics implements TopologyListener, AutoCloseable {
     }
 
     private void bornAtZero(String tenant, String vendor) {
-        for (AlertKind kind : List.of(AlertKind.FAILURE_RATE, AlertKind.SILENCE)) {
+        for (AlertKind kind : List.of(AlertKind.FAILURE_RATE, AlertKind.SILENCE, AlertKind.MISSING_FINALS)) {
             alertCounter(kind.name(), tenant, vendor, "RAISED");
             alertCounter(kind.name(), tenant, vendor, "CLEARED");
         }
@@ -124,8 +124,9 @@ final class ProcessorMetrics implements TopologyListener, AutoCloseable {
         return alerts.computeIfAbsent(
                 kind + '\n' + tenant + '\n' + vendor + '\n' + state,
                 key -> Counter.builder("callstream.processor.alerts")
-                        .description("Alert transitions, by kind (FAILURE_RATE, SILENCE), tenant, vendor and state"
-                                + " (RAISED, CLEARED)")
+                        .description(
+                                "Alert transitions, by kind (FAILURE_RATE, SILENCE, MISSING_FINALS), tenant, vendor and state"
+                                        + " (RAISED, CLEARED)")
                         .tag("kind", kind)
                         .tag("tenant", tenant)
                         .tag("vendor", vendor)

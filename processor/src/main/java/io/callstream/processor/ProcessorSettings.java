@@ -37,12 +37,14 @@ import java.util.stream.Collectors;
  * @param lateHorizon {@code LATE_HORIZON_SECONDS} (2592000, 30 days, the raw archive's retention):
  *     a finished call's last version kept so late events continue its versions
  * @param maxEventsPerCall {@code MAX_EVENTS_PER_CALL} (200): distinct events kept per call
- * @param alerts failure-rate alerts: {@code ALERT_WINDOW_MINUTES} (5), {@code
+ * @param alerts when alerts are raised and cleared: {@code ALERT_WINDOW_MINUTES} (5), {@code
  *     ALERT_BASELINE_MINUTES} (60), {@code ALERT_RAISE_RATE} (0.30), {@code ALERT_CLEAR_RATE}
  *     (0.20), {@code ALERT_BASELINE_FACTOR} (2.0), {@code ALERT_MIN_ATTEMPTS} (20), {@code
  *     ALERT_COOLDOWN_MINUTES} (10), {@code ALERT_CATEGORIES} (comma-separated failure categories
  *     counted as failures; default: all but NONE and the user-side CANCELLED, NO_ANSWER, BUSY,
- *     REJECTED), {@code SILENCE_AFTER_MINUTES} (5; 0 for no SILENCE alerts)
+ *     REJECTED), {@code SILENCE_AFTER_MINUTES} (5; 0 for no SILENCE alerts), {@code
+ *     MISSING_FINALS_RAISE_RATE} (0.10; 1 for no MISSING_FINALS alerts), {@code
+ *     MISSING_FINALS_CLEAR_RATE} (0.05)
  * @param reconciliation how our figures are compared with the vendor's: {@code
  *     RECONCILE_TOLERANCE_SECONDS} (0) for talk, leg and billed seconds, {@code
  *     RECONCILE_TOLERANCE_AMOUNT} (0) for amounts
@@ -116,7 +118,9 @@ public record ProcessorSettings(
                 Duration.ofMinutes(Long.parseLong(get(
                         env,
                         "SILENCE_AFTER_MINUTES",
-                        "" + defaults.silenceAfter().toMinutes()))));
+                        "" + defaults.silenceAfter().toMinutes()))),
+                Double.parseDouble(get(env, "MISSING_FINALS_RAISE_RATE", "" + defaults.missingFinalsRaiseRate())),
+                Double.parseDouble(get(env, "MISSING_FINALS_CLEAR_RATE", "" + defaults.missingFinalsClearRate())));
     }
 
     private static String get(Map<String, String> env, String name, String fallback) {

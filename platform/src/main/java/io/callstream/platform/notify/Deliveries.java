@@ -62,15 +62,19 @@ public record Deliveries(URI url, String body, String idempotencyKey) {
                         .append('\n');
             }
         } else {
-            out.append("Failure rate of ")
+            boolean finals = alert.getKind() == AlertKind.MISSING_FINALS;
+            out.append(finals ? "Share of " : "Failure rate of ")
                     .append(alert.getVendor())
                     .append(" calls for tenant ")
                     .append(alert.getTenantId())
+                    .append(finals ? " without a final push" : "")
                     .append(raised ? " is abnormal" : " is back to normal")
                     .append('\n');
             out.append(String.format(
                     Locale.ROOT,
-                    "%.1f%% of %d calls failed (%d) between %s and %s",
+                    finals
+                            ? "%.1f%% of %d calls got no final push (%d) between %s and %s"
+                            : "%.1f%% of %d calls failed (%d) between %s and %s",
                     alert.getFailureRate() * 100,
                     alert.getAttempts(),
                     alert.getFailures(),
@@ -100,14 +104,18 @@ public record Deliveries(URI url, String body, String idempotencyKey) {
 
     /** The Alertmanager alert name of an alert's kind. */
     static String alertName(CallAlert alert) {
-        return alert.getKind() == AlertKind.SILENCE ? "CallstreamTenantSilence" : "CallstreamTenantFailureRate";
+        return switch (alert.getKind()) {
+            case SILENCE -> "CallstreamTenantSilence";
+            case MISSING_FINALS -> "CallstreamTenantMissingFinals";
+            default -> "CallstreamTenantFailureRate";
+        };
     }
 
     private static String webhook(CallAlert alert, String text, String dashboardUrl, String key) {
         ObjectNode body = JSON.createObjectNode();
         body.put("idempotencyKey", key);
         body.put("alertId", alert.getAlertId());
-        body.put("kind", alert.getKind() == AlertKind.SILENCE ? "SILENCE" : "FAILURE_RATE");
+        body.put("kind", alert.getKind().name());
         body.put("severity", Receiver.severity(alert));
         body.put("state", alert.getState().name());
         body.put("tenantId", alert.getTenantId());

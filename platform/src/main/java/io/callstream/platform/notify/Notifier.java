@@ -118,7 +118,7 @@ public final class Notifier implements AutoCloseable {
     }
 
     private void run(Receiver receiver, KafkaConsumer<String, Object> consumer) {
-        try (consumer) {
+        try {
             consumer.subscribe(List.of(Topics.CALL_ALERTS));
             while (!stopping.get()) {
                 for (ConsumerRecord<String, Object> record : consumer.poll(Duration.ofMillis(500))) {
@@ -138,6 +138,13 @@ public final class Notifier implements AutoCloseable {
             // closing
         } catch (RuntimeException e) {
             log.accept("Notifier for " + receiver.name() + " stopped: " + e);
+        } finally {
+            // an interrupt that ended a backoff or a delivery must not also break the consumer's close
+            boolean interrupted = Thread.interrupted();
+            consumer.close();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -214,9 +221,12 @@ public final class Notifier implements AutoCloseable {
         stopping.set(true);
         consumers.forEach(KafkaConsumer::wakeup);
         for (Thread thread : threads) {
-            thread.interrupt();
             try {
-                thread.join(Duration.ofSeconds(10));
+                // a poll ends at the wakeup; a backoff or a slow receiver only at an interrupt
+                if (!thread.join(Duration.ofSeconds(2))) {
+                    thread.interrupt();
+                    thread.join(Duration.ofSeconds(10));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

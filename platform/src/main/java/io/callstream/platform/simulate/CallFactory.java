@@ -25,6 +25,12 @@ import java.util.Random;
 final class CallFactory {
 
     static final List<String> VENDORS = List.of("winnerlook", "ucpaas", "yunhuni", "ytx");
+    /**
+     * The vendors that push progress before a call's final push: UCPaaS's {@code callestablish}
+     * before {@code callhangup}, YTX's leg states ({@code CallState}) before the record ({@code Call}).
+     */
+    static final List<String> WITH_PROGRESS_PUSHES = List.of("ucpaas", "ytx");
+
     static final String TENANT = "acct-sim";
 
     private static final DateTimeFormatter BEIJING =
@@ -435,6 +441,29 @@ final class CallFactory {
             out.append(value instanceof Number ? value.toString() : "\"" + value + "\"");
         }
         return out.append('}').toString();
+    }
+
+    /**
+     * The call with its progress pushes only, as when the vendor loses the final ones; the call
+     * itself when it has no progress push (it is pushed once, at its end).
+     */
+    static SimulatedCall withoutFinalPush(SimulatedCall call) {
+        List<Push> progress = call.pushes().stream()
+                .filter(push -> !push.body().contains("<event>callhangup</event>")
+                        && !push.path().endsWith("?Call"))
+                .toList();
+        if (progress.isEmpty() || progress.size() == call.pushes().size()) {
+            return call;
+        }
+        return new SimulatedCall(
+                call.vendor(),
+                call.callId(),
+                progress,
+                call.category(),
+                call.talkSeconds(),
+                call.billedSeconds(),
+                call.difference(),
+                call.versions());
     }
 
     /** A body no vendor sends: cut in the middle. */

@@ -38,6 +38,9 @@ public final class TrafficSimulator {
      * @param spikeVendor a vendor whose calls fail (network side) 60% of the time; null for none
      * @param silenceVendor a vendor that pushes nothing in the middle third of the run (its share
      *     goes to the others, so the rate stays); null for none
+     * @param dropFinalsVendor a vendor whose calls in the middle third get their progress pushes but
+     *     not their final one (call record, hang-up), as when a vendor loses its CDR pushes; calls it
+     *     pushes only once are sent whole; null for none
      * @param seed makes the traffic repeatable
      */
     public record Options(
@@ -46,13 +49,19 @@ public final class TrafficSimulator {
             Duration duration,
             String spikeVendor,
             String silenceVendor,
+            String dropFinalsVendor,
             long seed) {
 
         public Options(String ingestUrl, double callsPerSecond, Duration duration, String spikeVendor, long seed) {
-            this(ingestUrl, callsPerSecond, duration, spikeVendor, null, seed);
+            this(ingestUrl, callsPerSecond, duration, spikeVendor, null, null, seed);
         }
 
         public Options {
+            if (dropFinalsVendor != null && !CallFactory.WITH_PROGRESS_PUSHES.contains(dropFinalsVendor)) {
+                throw new IllegalArgumentException("final pushes can be dropped for " + CallFactory.WITH_PROGRESS_PUSHES
+                        + " (the others push a call once, at its end: without it nothing arrives, which is"
+                        + " --silence)");
+            }
             if (silenceVendor != null && !CallFactory.VENDORS.contains(silenceVendor)) {
                 throw new IllegalArgumentException("a silence can be injected for " + CallFactory.VENDORS);
             }
@@ -71,7 +80,16 @@ public final class TrafficSimulator {
 
         /** Whether the {@code n}th call of the run falls in the silence (the middle third). */
         boolean silent(long n) {
-            return silenceVendor != null && n >= calls() / 3 && n < 2 * calls() / 3;
+            return silenceVendor != null && middleThird(n);
+        }
+
+        /** Whether the {@code n}th call of the run, of {@code vendor}, loses its final push. */
+        boolean finalDropped(long n, String vendor) {
+            return vendor.equals(dropFinalsVendor) && middleThird(n);
+        }
+
+        private boolean middleThird(long n) {
+            return n >= calls() / 3 && n < 2 * calls() / 3;
         }
     }
 
@@ -79,7 +97,10 @@ public final class TrafficSimulator {
      * What callstream must hold after the run: one row per call, these categories and billed
      * seconds, and exactly these calls (by call id) differing from the vendor's figures, with these
      * reconciliation classes; {@code corrections} calls whose vendor corrected its record (each
-     * with a second version). Every call id of the run starts with {@code callIdPrefix}.
+     * with a second version). Every call id of the run starts with {@code callIdPrefix}. Calls whose
+     * final push was dropped on purpose ({@code finalsDropped}, by vendor) are in {@code calls} only:
+     * what callstream makes of a call it never hears the end of is the processor's timeout, not the
+     * vendor's documents.
      */
     public record Expected(
             long calls,
@@ -88,7 +109,8 @@ public final class TrafficSimulator {
             Map<String, Long> talkSecondsByVendor,
             Map<String, DifferenceClass> differences,
             long corrections,
-            String callIdPrefix) {
+            String callIdPrefix,
+            Map<String, Long> finalsDropped) {
 
         public long billedSeconds() {
             return billedSecondsByVendor.values().stream()
@@ -138,6 +160,11 @@ public final class TrafficSimulator {
             out.append(String.format(
                     "  vendor figures differing on purpose: %,d calls %s%n",
                     expected.differences().size(), classes));
+            expected.finalsDropped()
+                    .forEach((vendor, calls) -> out.append(String.format(
+                            "  final pushes dropped on purpose: %,d %s calls (not in the figures above; callstream"
+                                    + " finalises them EXPIRED after CALLSTREAM_PROCESSOR_FINALISE_AFTER_SECONDS)%n",
+                            calls, vendor)));
             return out.toString();
         }
     }
@@ -202,6 +229,7 @@ public final class TrafficSimulator {
         Map<String, Long> billed = new TreeMap<>();
         Map<String, Long> talk = new TreeMap<>();
         Map<String, DifferenceClass> differences = new TreeMap<>();
+        Map<String, Long> finalsDropped = new TreeMap<>();
         long corrections = 0;
         Instant begin = Instant.now();
         long intervalNanos = Math.round(1e9 / options.callsPerSecond());
@@ -220,25 +248,40 @@ public final class TrafficSimulator {
                             "  %s %s at call %,d of %,d%n",
                             options.silenceVendor(), n == total / 3 ? "falls silent" : "pushes again", n, total);
                 }
+                if (options.dropFinalsVendor() != null && (n == total / 3 || n == 2 * total / 3)) {
+                    out.printf(
+                            "  %s %s at call %,d of %,d%n",
+                            options.dropFinalsVendor(),
+                            n == total / 3 ? "stops sending final pushes" : "sends final pushes again",
+                            n,
+                            total);
+                }
                 String vendor =
                         factory.vendor(options.silent(n) ? SILENT_WEIGHTS.get(options.silenceVendor()) : WEIGHTS);
-                SimulatedCall call = factory.next(n, Instant.now(), vendor, vendor.equals(options.spikeVendor()));
-                categories
-                        .computeIfAbsent(vendor, v -> new EnumMap<>(FailureCategory.class))
-                        .merge(call.category(), 1L, Long::sum);
-                billed.merge(vendor, (long) call.billedSeconds(), Long::sum);
-                talk.merge(vendor, (long) call.talkSeconds(), Long::sum);
-                if (call.difference() != DifferenceClass.AGREES && call.difference() != DifferenceClass.NOT_COMPARED) {
-                    differences.put(call.callId(), call.difference());
+                SimulatedCall whole = factory.next(n, Instant.now(), vendor, vendor.equals(options.spikeVendor()));
+                SimulatedCall call = options.finalDropped(n, vendor) ? CallFactory.withoutFinalPush(whole) : whole;
+                boolean dropped = call != whole; // its end is never heard: nothing to expect of it
+                if (dropped) {
+                    finalsDropped.merge(vendor, 1L, Long::sum);
+                } else {
+                    categories
+                            .computeIfAbsent(vendor, v -> new EnumMap<>(FailureCategory.class))
+                            .merge(call.category(), 1L, Long::sum);
+                    billed.merge(vendor, (long) call.billedSeconds(), Long::sum);
+                    talk.merge(vendor, (long) call.talkSeconds(), Long::sum);
+                    if (call.difference() != DifferenceClass.AGREES
+                            && call.difference() != DifferenceClass.NOT_COMPARED) {
+                        differences.put(call.callId(), call.difference());
+                    }
+                    corrections += call.versions() - 1;
                 }
-                corrections += call.versions() - 1;
                 List<Push> pushes = new ArrayList<>(call.pushes());
                 Push last = pushes.getLast();
-                if (factory.chance(0.05)) {
+                if (!dropped && factory.chance(0.05)) {
                     pushes.add(last); // the vendor did not see our answer in time and retries
                     counters.retries.incrementAndGet();
                 }
-                boolean heldBack = factory.chance(0.03);
+                boolean heldBack = !dropped && factory.chance(0.03);
                 if (heldBack) {
                     // held back: sent after every call has started (late); for YTX the leg states then
                     // arrive after the record (out of order)
@@ -251,7 +294,7 @@ public final class TrafficSimulator {
                     counters.malformed.incrementAndGet();
                     inFlight.add(senders.submit(() -> send(options.ingestUrl(), broken, counters, true, receipts)));
                 }
-                boolean complete = !heldBack; // else the held push completes the call, at the end
+                boolean complete = !heldBack && !dropped; // else the held push completes the call, at the end
                 inFlight.add(senders.submit(() -> {
                     for (Push push : pushes) {
                         send(options.ingestUrl(), push, counters, false, receipts);
@@ -272,8 +315,8 @@ public final class TrafficSimulator {
             progress.update(total, counters);
             progress.done();
         }
-        Expected expected =
-                new Expected(total, categories, billed, talk, differences, corrections, factory.callIdPrefix());
+        Expected expected = new Expected(
+                total, categories, billed, talk, differences, corrections, factory.callIdPrefix(), finalsDropped);
         return new Summary(
                 expected,
                 counters.pushes.get(),

@@ -151,15 +151,8 @@ class DeliveriesTest {
                 .setMessage("SILENCE RAISED acct-1/ucpaas: no call started for 6.0 min")
                 .build();
 
-        JsonNode webhook = JSON.readTree(Deliveries.of(
-                        receiver(Receiver.Format.WEBHOOK, "http://127.0.0.1:9/hook", null), silence, "http://d/", NOW)
-                .body());
-        JsonNode alertmanager = JSON.readTree(Deliveries.of(
-                        receiver(Receiver.Format.ALERTMANAGER, "http://127.0.0.1:9/hook", null),
-                        silence,
-                        "http://d/",
-                        NOW)
-                .body());
+        JsonNode webhook = body(Receiver.Format.WEBHOOK, silence);
+        JsonNode alertmanager = body(Receiver.Format.ALERTMANAGER, silence);
 
         assertThat(webhook.get("kind").asText()).isEqualTo("SILENCE");
         assertThat(webhook.get("severity").asText()).isEqualTo("critical");
@@ -180,6 +173,40 @@ class DeliveriesTest {
                 Set.of("warning"));
         assertThat(warningsOnly.wants(silence)).isFalse();
         assertThat(warningsOnly.wants(alert(AlertState.RAISED))).isTrue();
+    }
+
+    @Test
+    void shouldSayWhatMissingFinalPushesAreAndNameTheirAlert() throws Exception {
+        CallAlert finals = CallAlert.newBuilder(alert(AlertState.RAISED))
+                .setAlertId("acct-1:ytx:missing-finals:1")
+                .setVendor("ytx")
+                .setKind(AlertKind.MISSING_FINALS)
+                .setAttempts(100)
+                .setFailures(16)
+                .setFailureRate(0.16)
+                .setBaselineRate(0.01)
+                .setThreshold(0.10)
+                .setTopCategories(List.of())
+                .setMessage("MISSING_FINALS RAISED acct-1/ytx: 16.0% of calls got no final push")
+                .build();
+
+        JsonNode webhook = body(Receiver.Format.WEBHOOK, finals);
+        JsonNode alertmanager = body(Receiver.Format.ALERTMANAGER, finals);
+
+        assertThat(webhook.get("kind").asText()).isEqualTo("MISSING_FINALS");
+        assertThat(webhook.get("severity").asText()).isEqualTo("warning");
+        assertThat(webhook.get("message").asText())
+                .startsWith("[RAISED] Share of ytx calls for tenant acct-1 without a final push is abnormal\n"
+                        + "16.0% of 100 calls got no final push (16) between 2026-12-02T07:54:00Z and"
+                        + " 2026-12-02T07:59:00Z; threshold 10%, baseline 1.0% (x2.0)")
+                .doesNotContain("failed");
+        assertThat(alertmanager.at("/alerts/0/labels/alertname").asText()).isEqualTo("CallstreamTenantMissingFinals");
+    }
+
+    /** The body delivered to an unsigned receiver of this format. */
+    private static JsonNode body(Receiver.Format format, CallAlert alert) throws Exception {
+        return JSON.readTree(Deliveries.of(receiver(format, "http://127.0.0.1:9/hook", null), alert, "http://d/", NOW)
+                .body());
     }
 
     static Receiver receiver(Receiver.Format format, String url, String secret) {

@@ -19,9 +19,16 @@ import java.util.Set;
  * <p>A SILENCE alert ({@link SilenceAlerts}) is raised when no call of the tenant and vendor has
  * started for at least {@code silenceAfter} and for longer than their recent rate explains.
  *
+ * <p>A MISSING_FINALS alert ({@link MissingFinalsAlerts}) is raised when, over a window of the same
+ * length of call starts old enough to have settled, the share of calls finalised EXPIRED (no
+ * terminal push) is at least {@code missingFinalsRaiseRate} (Wilson lower bound) and the baseline's
+ * factor; it clears below {@code missingFinalsClearRate}, with the same minimum of calls and cooldown.
+ *
  * @param counted the failure categories that count as failures; by default the network side, not
  *     the user's (busy, no answer, rejected, cancelled are how people behave, not an outage)
  * @param silenceAfter the shortest silence that raises a SILENCE alert; zero for none
+ * @param missingFinalsRaiseRate the share of EXPIRED calls that raises MISSING_FINALS; 1 for none
+ *     (a lower bound never reaches 1)
  */
 public record AlertPolicy(
         Duration window,
@@ -32,7 +39,9 @@ public record AlertPolicy(
         long minAttempts,
         Duration cooldown,
         Set<FailureCategory> counted,
-        Duration silenceAfter) {
+        Duration silenceAfter,
+        double missingFinalsRaiseRate,
+        double missingFinalsClearRate) {
 
     /** The categories of user behaviour, not counted by default. */
     public static final Set<FailureCategory> USER_SIDE = EnumSet.of(
@@ -44,7 +53,8 @@ public record AlertPolicy(
 
     /**
      * 5-minute window, 60-minute baseline, raise at 30% and 2× baseline, clear below 20%, 20 calls,
-     * 10-minute cooldown; silence after at least 5 minutes.
+     * 10-minute cooldown; silence after at least 5 minutes; missing final pushes raised at 10% EXPIRED,
+     * cleared below 5%.
      */
     public static final AlertPolicy DEFAULT = new AlertPolicy(
             Duration.ofMinutes(5),
@@ -55,7 +65,9 @@ public record AlertPolicy(
             20,
             Duration.ofMinutes(10),
             EnumSet.complementOf(EnumSet.copyOf(USER_SIDE)),
-            Duration.ofMinutes(5));
+            Duration.ofMinutes(5),
+            0.10,
+            0.05);
 
     public AlertPolicy {
         if (window.toMillis() < KpiWindows.WINDOW.toMillis()
@@ -66,6 +78,12 @@ public record AlertPolicy(
         }
         if (!(clearRate < raiseRate) || raiseRate > 1 || clearRate < 0) {
             throw new IllegalArgumentException("need 0 <= clearRate < raiseRate <= 1 (hysteresis)");
+        }
+        if (!(missingFinalsClearRate < missingFinalsRaiseRate)
+                || missingFinalsRaiseRate > 1
+                || missingFinalsClearRate < 0) {
+            throw new IllegalArgumentException(
+                    "need 0 <= missingFinalsClearRate < missingFinalsRaiseRate <= 1 (hysteresis)");
         }
         if (baselineFactor < 1 || minAttempts < 1 || cooldown.isNegative() || silenceAfter.isNegative()) {
             throw new IllegalArgumentException(

@@ -8,6 +8,7 @@ import io.callstream.schema.CallKpi;
 import io.callstream.schema.CategoryCount;
 import io.callstream.schema.FailureCategory;
 import io.callstream.schema.MinuteCount;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,8 +24,9 @@ import java.util.stream.Collectors;
  * seen (event time) is evaluated. An alert is raised when the lower bound of the window's failure
  * rate ({@link WilsonInterval}, 95 % one-sided) reaches the threshold, the rate itself reaches the
  * baseline's factor, and the window has at least the policy's minimum of calls; it clears when the rate itself falls below the
- * clear rate. The state ({@link AlertTrack}) keeps the minutes the window and
- * baseline cover and the current episode.
+ * clear rate. Calls finalised EXPIRED (no terminal push) are left out of both counts: they are
+ * missing data, judged by {@link MissingFinalsAlerts}. The state ({@link AlertTrack}) keeps the minutes the window and
+ * baseline cover (or further back, for {@link MissingFinalsAlerts}) and the current episode.
  */
 public final class FailureRateAlerts {
 
@@ -32,9 +34,21 @@ public final class FailureRateAlerts {
     private static final int TOP_CATEGORIES = 3;
 
     private final AlertPolicy policy;
+    private final Duration keep;
 
+    /** Keeps the minutes the window and the baseline cover. */
     public FailureRateAlerts(AlertPolicy policy) {
+        this(policy, Duration.ZERO);
+    }
+
+    /**
+     * @param keep how far back, at least, the state keeps minutes (the window and baseline at the
+     *     least), for the alerts that read older minutes ({@link MissingFinalsAlerts#reach()})
+     */
+    public FailureRateAlerts(AlertPolicy policy, Duration keep) {
         this.policy = policy;
+        Duration covered = policy.window().plus(policy.baselineWindow());
+        this.keep = keep.compareTo(covered) > 0 ? keep : covered;
     }
 
     /** The new state and, when the alert changes state, the alert record (else null). */
@@ -53,13 +67,13 @@ public final class FailureRateAlerts {
     public Step apply(AlertTrack track, CallKpi kpi) {
         List<MinuteCount> minutes = new ArrayList<>(track == null ? List.of() : track.getMinutes());
         minutes.removeIf(minute -> minute.getWindowStart().equals(kpi.getWindowStart()));
-        minutes.add(new MinuteCount(kpi.getWindowStart(), kpi.getAttempts(), kpi.getFailures()));
+        minutes.add(new MinuteCount(kpi.getWindowStart(), kpi.getAttempts(), kpi.getFailures(), kpi.getExpired()));
         minutes.sort(Comparator.comparing(MinuteCount::getWindowStart));
 
         long end = minutes.getLast().getWindowStart().toEpochMilli() + MINUTE;
         long windowStart = end - policy.window().toMillis();
         long baselineStart = windowStart - policy.baselineWindow().toMillis();
-        minutes.removeIf(minute -> minute.getWindowStart().toEpochMilli() < baselineStart);
+        minutes.removeIf(minute -> minute.getWindowStart().toEpochMilli() < end - keep.toMillis());
 
         Evidence window = Evidence.of(minutes, windowStart, end, policy);
         Evidence baseline = Evidence.of(minutes, baselineStart, windowStart, policy);
@@ -95,7 +109,7 @@ public final class FailureRateAlerts {
     private CallAlert alert(AlertTrack.Builder track, AlertState state, Instant at, Evidence window, Double baseline) {
         String message = String.format(
                 Locale.ROOT,
-                "%s %s/%s: failure rate %.1f%% over %d min (%d of %d calls)%s; %s%s",
+                "%s %s/%s: failure rate %.1f%% over %d min (%d of %d calls)%s%s",
                 state,
                 track.getTenantId(),
                 track.getVendor(),
@@ -103,16 +117,7 @@ public final class FailureRateAlerts {
                 policy.window().toMinutes(),
                 window.failures,
                 window.attempts,
-                baseline == null
-                        ? ", no baseline yet"
-                        : String.format(Locale.ROOT, ", baseline %.1f%%", 100 * baseline),
-                state == AlertState.RAISED
-                        ? String.format(
-                                Locale.ROOT,
-                                "raise at %.1f%% and %.1f× baseline",
-                                100 * policy.raiseRate(),
-                                policy.baselineFactor())
-                        : String.format(Locale.ROOT, "clear below %.1f%%", 100 * policy.clearRate()),
+                rule(state, baseline, policy.raiseRate(), policy.clearRate(), policy.baselineFactor()),
                 window.top.isEmpty()
                         ? ""
                         : "; top: "
@@ -139,6 +144,17 @@ public final class FailureRateAlerts {
                 .build();
     }
 
+    /** The baseline compared against and the rule in force, for an alert's message. */
+    static String rule(AlertState state, Double baseline, double raiseRate, double clearRate, double factor) {
+        return (baseline == null
+                        ? ", no baseline yet"
+                        : String.format(Locale.ROOT, ", baseline %.1f%%", 100 * baseline))
+                + "; "
+                + (state == AlertState.RAISED
+                        ? String.format(Locale.ROOT, "raise at %.1f%% and %.1f× baseline", 100 * raiseRate, factor)
+                        : String.format(Locale.ROOT, "clear below %.1f%%", 100 * clearRate));
+    }
+
     /** Calls and counted failures over {@code [from, to)}. */
     private record Evidence(long attempts, long failures, List<CategoryCount> top) {
 
@@ -150,10 +166,15 @@ public final class FailureRateAlerts {
                 if (start < from || start >= to) {
                     continue;
                 }
-                attempts += minute.getAttempts();
+                // a call finalised EXPIRED has no known end: it is missing data (MissingFinalsAlerts),
+                // not a failure, and its category is UNKNOWN unless a progress push stated one
+                attempts += minute.getAttempts() - minute.getExpired();
                 for (CategoryCount count : minute.getFailures()) {
+                    long known = count.getCategory() == FailureCategory.UNKNOWN
+                            ? Math.max(0, count.getCount() - minute.getExpired())
+                            : count.getCount();
                     if (policy.counted().contains(count.getCategory())) {
-                        byCategory.merge(count.getCategory(), count.getCount(), Long::sum);
+                        byCategory.merge(count.getCategory(), known, Long::sum);
                     }
                 }
             }

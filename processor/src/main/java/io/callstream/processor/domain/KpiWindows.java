@@ -18,7 +18,7 @@ import java.util.Set;
 /**
  * Per tenant, vendor and one-minute window of call start (event time): attempts, answered, ASR,
  * NER (answered plus user-side failures), ACD, post-dial delay, talk and billed seconds, calls
- * per failure category and calls with quality flags. ACD and post-dial delay leave out calls whose
+ * per failure category, calls with quality flags and calls finalised EXPIRED. ACD and post-dial delay leave out calls whose
  * times a quality flag makes untrustworthy, so one impossible push cannot skew them. {@link #add} and {@link #subtract} take a call's whole contribution, so a
  * corrected version replaces the old one instead of counting twice.
  */
@@ -66,6 +66,7 @@ public final class KpiWindows {
                 .setBilledSeconds(call.getBilledSeconds())
                 .setPostDialDelayMillis(pdd >= 0 ? pdd : null)
                 .setFlagged(!call.getQualityFlags().isEmpty())
+                .setExpired(call.getOutcome() == CallOutcome.EXPIRED)
                 .setTimingSuspect(timingSuspect)
                 .setFinalisedAt(call.getFinalisedAt())
                 .build();
@@ -153,6 +154,7 @@ public final class KpiWindows {
                 .setAcdCalls(acdCalls)
                 .setAcdTalkSeconds(acdTalk)
                 .setFlaggedCalls(window.getFlaggedCalls() + (call.getFlagged() ? sign : 0))
+                .setExpired(window.getExpired() + (call.getExpired() ? sign : 0))
                 .setPostDialDelaySamples(pddSamples)
                 .setPostDialDelayTotalMillis(pddTotal)
                 .setAvgPostDialDelayMillis(pddSamples > 0 ? (double) pddTotal / pddSamples : null)

@@ -1,6 +1,7 @@
 package io.callstream.processor.topology;
 
 import io.callstream.processor.domain.FailureRateAlerts;
+import io.callstream.processor.domain.MissingFinalsAlerts;
 import io.callstream.processor.domain.SilenceAlerts;
 import io.callstream.schema.AlertTrack;
 import io.callstream.schema.CallAlert;
@@ -18,12 +19,13 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Feeds each tenant and vendor's KPI emissions through {@link FailureRateAlerts} and {@link
- * SilenceAlerts}, and looks for silent pairs every scan interval (wall clock); forwards transitions.
+ * Feeds each tenant and vendor's KPI emissions through {@link FailureRateAlerts}, {@link
+ * MissingFinalsAlerts} and {@link SilenceAlerts}, and looks for silent pairs every scan interval (wall clock); forwards transitions.
  */
 final class AlertProcessor implements Processor<String, CallKpi, String, CallAlert> {
 
     private final FailureRateAlerts alerts;
+    private final MissingFinalsAlerts missingFinals;
     private final SilenceAlerts silence;
     private final Duration scanInterval;
     private final TopologyListener listener;
@@ -31,8 +33,14 @@ final class AlertProcessor implements Processor<String, CallKpi, String, CallAle
     private KeyValueStore<String, AlertTrack> tracks;
     private Instant watchingSince;
 
-    AlertProcessor(FailureRateAlerts alerts, SilenceAlerts silence, Duration scanInterval, TopologyListener listener) {
+    AlertProcessor(
+            FailureRateAlerts alerts,
+            MissingFinalsAlerts missingFinals,
+            SilenceAlerts silence,
+            Duration scanInterval,
+            TopologyListener listener) {
         this.alerts = alerts;
+        this.missingFinals = missingFinals;
         this.silence = silence;
         this.scanInterval = scanInterval;
         this.listener = listener;
@@ -53,8 +61,10 @@ final class AlertProcessor implements Processor<String, CallKpi, String, CallAle
         }
         FailureRateAlerts.Step step = alerts.apply(tracks.get(record.key()), record.value());
         forward(record.key(), step.alert());
+        FailureRateAlerts.Step settled = missingFinals.apply(step.track());
+        forward(record.key(), settled.alert());
         FailureRateAlerts.Step heard =
-                silence.heard(step.track(), record.value(), Instant.ofEpochMilli(context.currentSystemTimeMs()));
+                silence.heard(settled.track(), record.value(), Instant.ofEpochMilli(context.currentSystemTimeMs()));
         tracks.put(record.key(), heard.track());
         forward(record.key(), heard.alert());
     }

@@ -2,6 +2,7 @@ package io.callstream.processor.topology;
 
 import io.callstream.processor.domain.FailureRateAlerts;
 import io.callstream.processor.domain.KpiWindows;
+import io.callstream.processor.domain.MissingFinalsAlerts;
 import io.callstream.processor.domain.SilenceAlerts;
 import io.callstream.registry.serde.KafkaAvroDeserializer;
 import io.callstream.registry.serde.SpecificAvroSerde;
@@ -42,7 +43,7 @@ import org.apache.kafka.streams.state.Stores;
  *                                                         └─▶ KPI contributions
  *   KPI contributions ─▶ by tenant, vendor, minute ─▶ kpi-minutes ─▶ call-kpis
  *                                                              └─▶ by tenant, vendor ─▶ alert-tracks ─▶ call-alerts
- *                                                                  (failure rates; silence, on the wall clock)
+ *                                                                  (failure rates, missing finals; silence, on the wall clock)
  *   code-mappings, tariffs ─▶ global stores, read by join-calls
  * </pre>
  *
@@ -137,11 +138,16 @@ public final class CallTopology {
                         .withKeySerde(Serdes.String())
                         .withValueSerde(serde(CallKpi.class, settings)))
                 .process(
-                        () -> new AlertProcessor(
-                                new FailureRateAlerts(settings.alerts()),
-                                new SilenceAlerts(settings.alerts()),
-                                settings.scanInterval(),
-                                settings.listener()),
+                        () -> {
+                            MissingFinalsAlerts missingFinals =
+                                    new MissingFinalsAlerts(settings.alerts(), settings.finaliseAfter());
+                            return new AlertProcessor(
+                                    new FailureRateAlerts(settings.alerts(), missingFinals.reach()),
+                                    missingFinals,
+                                    new SilenceAlerts(settings.alerts()),
+                                    settings.scanInterval(),
+                                    settings.listener());
+                        },
                         Named.as("failure-rate-alerts"),
                         ALERT_STORE)
                 .to(

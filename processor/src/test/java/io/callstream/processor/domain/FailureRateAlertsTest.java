@@ -86,6 +86,41 @@ class FailureRateAlertsTest {
     }
 
     @Test
+    void shouldLeaveCallsWithoutAFinalPushOutOfTheFailureRate() {
+        // 20 calls a minute, 12 of them finalised EXPIRED (category UNKNOWN) and 2 network errors
+        for (int minute = 0; minute < 5; minute++) {
+            apply(CallKpi.newBuilder(kpi(
+                            minute,
+                            20,
+                            List.of(
+                                    new CategoryCount(FailureCategory.UNKNOWN, 12L),
+                                    new CategoryCount(FailureCategory.NETWORK_ERROR, 2L))))
+                    .setExpired(12)
+                    .build());
+        }
+
+        assertThat(emitted)
+                .as("2 of 8 calls with a known end (25 %), not 14 of 20")
+                .isEmpty();
+
+        apply(CallKpi.newBuilder(kpi(
+                        5,
+                        20,
+                        List.of(
+                                new CategoryCount(FailureCategory.UNKNOWN, 20L),
+                                new CategoryCount(FailureCategory.NETWORK_ERROR, 0L))))
+                .setExpired(4)
+                .build());
+
+        assertThat(emitted)
+                .as("16 UNKNOWN of 16 known calls in minute 5: a failure the vendor reported")
+                .extracting(CallAlert::getState)
+                .containsExactly(AlertState.RAISED);
+        assertThat(emitted.getFirst().getAttempts()).isEqualTo(8 * 4 + 16);
+        assertThat(emitted.getFirst().getFailures()).isEqualTo(2 * 4 + 16);
+    }
+
+    @Test
     void shouldNotRaiseOnTooFewAttempts() {
         minutes(0, 5, 3, 3); // 15 calls in 5 minutes, all failed
 
@@ -110,7 +145,9 @@ class FailureRateAlertsTest {
                 20,
                 Duration.ofMinutes(10),
                 EnumSet.of(FailureCategory.NO_ANSWER),
-                Duration.ZERO));
+                Duration.ZERO,
+                0.10,
+                0.05));
         assertThat(noAnswers
                         .apply(null, kpi(5, 20, List.of(new CategoryCount(FailureCategory.NO_ANSWER, 15L))))
                         .alert())
@@ -165,7 +202,9 @@ class FailureRateAlertsTest {
                         20,
                         Duration.ZERO,
                         AlertPolicy.DEFAULT.counted(),
-                        Duration.ZERO))
+                        Duration.ZERO,
+                        0.10,
+                        0.05))
                 .hasMessageContaining("hysteresis");
     }
 

@@ -113,7 +113,9 @@ class SilenceAlertsTest {
                 20,
                 Duration.ofMinutes(10),
                 AlertPolicy.DEFAULT.counted(),
-                Duration.ZERO);
+                Duration.ZERO,
+                0.10,
+                0.05);
 
         assertThat(new SilenceAlerts(off)
                         .check(history(20, 1, 30), T0.plus(Duration.ofHours(5)), T0)

@@ -495,6 +495,44 @@ class CallTopologyTest {
     }
 
     @Test
+    void shouldRaiseThenClearMissingFinalsOnceTheExpiredCallsHaveSettled() {
+        int call = 0;
+        for (int minute = 0; minute < 30; minute++) { // 20 calls a minute, the wall clock keeping pace
+            Instant start = START.plus(Duration.ofMinutes(minute));
+            for (int i = 0; i < 20; i++) {
+                boolean finalLost = minute >= 5 && minute < 10 && i < 10; // half, in minutes 5-9
+                String callId = "finals-" + call++;
+                pipe(List.of(
+                        finalLost
+                                ? event(callId, "ucpaas", Leg.A, CallEventType.DIALING, start)
+                                        .setDialTime(start)
+                                        .build()
+                                : ucpaasCall(callId, start, true)));
+            }
+            driver.advanceWallClockTime(Duration.ofMinutes(1));
+        }
+
+        List<CallAlert> emitted =
+                alerts.readValuesToList().stream().map(CallAlert.class::cast).toList();
+
+        assertThat(emitted)
+                .as("one episode, and no failure-rate or silence alert")
+                .extracting(CallAlert::getKind, CallAlert::getState)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(AlertKind.MISSING_FINALS, AlertState.RAISED),
+                        org.assertj.core.groups.Tuple.tuple(AlertKind.MISSING_FINALS, AlertState.CLEARED));
+        CallAlert raised = emitted.getFirst();
+        // settled 12 minutes after (10-minute timeout): the first window with 20% is minutes 2-6, at minute 19
+        assertThat(raised.getWindowStart()).isEqualTo(START.plus(Duration.ofMinutes(2)));
+        assertThat(raised.getEventTime()).isEqualTo(START.plus(Duration.ofMinutes(19)));
+        assertThat(raised.getAttempts()).isEqualTo(100);
+        assertThat(raised.getFailures()).as("EXPIRED calls").isEqualTo(20);
+        CallAlert cleared = emitted.get(1);
+        assertThat(cleared.getAlertId()).isEqualTo(raised.getAlertId());
+        assertThat(cleared.getWindowStart()).isEqualTo(START.plus(Duration.ofMinutes(10)));
+    }
+
+    @Test
     void shouldApplyCorrectedCodeMappingsAndTariffsWithoutARestart() {
         pipe(List.of(ucpaasCall("r-1", START, false)));
         assertThat(readCalls()).extracting(Call::getFailureCategory).containsExactly(FailureCategory.NETWORK_ERROR);

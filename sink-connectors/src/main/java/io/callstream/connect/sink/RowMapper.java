@@ -141,6 +141,7 @@ public final class RowMapper {
             optional(kpi, "acdTalkSeconds"),
             optional(kpi, "postDialDelaySamples"),
             optional(kpi, "postDialDelayTotalMillis"),
+            optional(kpi, "expired"),
             instant(kpi, "emittedAt"),
             offset
         });

@@ -135,6 +135,7 @@ public record Table(Kind kind, String name, List<Column> columns, List<String> k
                                 optional("acd_talk_seconds", BIGINT),
                                 optional("post_dial_delay_samples", BIGINT),
                                 optional("post_dial_delay_total_ms", BIGINT),
+                                optional("expired", BIGINT),
                                 required("emitted_at", TIMESTAMP),
                                 required("version", BIGINT)),
                         List.of("tenant_id", "vendor", "window_start"));

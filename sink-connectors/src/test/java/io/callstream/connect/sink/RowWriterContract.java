@@ -219,6 +219,7 @@ public abstract class RowWriterContract {
             30L,
             1L,
             2_000L,
+            3L,
             T0,
             offset
         }));
