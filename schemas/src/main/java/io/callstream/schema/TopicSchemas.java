@@ -18,7 +18,8 @@ public final class TopicSchemas {
             AlertTrack.getClassSchema(),
             KpiContribution.getClassSchema(),
             CodeMapping.getClassSchema(),
-            TariffRule.getClassSchema());
+            TariffRule.getClassSchema(),
+            AlertInput.getClassSchema());
 
     private TopicSchemas() {}
 }

@@ -138,8 +138,10 @@ record DashboardFilter(Instant from, Instant to, String tenant, String vendor) {
                         // ACD over answered calls whose times no quality flag puts in doubt
                         + " sum(acd_talk_seconds) * 1.0 / nullif(sum(acd_calls), 0) AS acd_seconds,"
                         + " sum(billed_seconds) / 60.0 AS billed_minutes, sum(flagged_calls) AS flagged_calls,"
-                        // calls that got no terminal push (EXPIRED), counted once the finalisation timeout passed
-                        + " sum(coalesce(expired, 0)) * 1.0 / nullif(sum(attempts), 0) AS no_final_share"
+                        // calls that got no terminal push (answered or not), counted once the finalisation
+                        // timeout passed (rows written before no_final_push existed have only expired)
+                        + " sum(greatest(coalesce(no_final_push, 0), coalesce(expired, 0))) * 1.0"
+                        + " / nullif(sum(attempts), 0) AS no_final_share"
                         + " FROM call_kpis WHERE " + kpis + " GROUP BY 1, 2 ORDER BY 2, 1");
         String calls = where(CALL_TIME);
         queries.put(

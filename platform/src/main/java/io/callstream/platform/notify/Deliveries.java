@@ -47,7 +47,7 @@ public record Deliveries(URI url, String body, String idempotencyKey) {
         StringBuilder out = new StringBuilder();
         out.append(raised ? "[RAISED] " : "[CLEARED] ");
         if (alert.getKind() == AlertKind.SILENCE) {
-            out.append(raised ? "No calls from " : "Calls again from ")
+            out.append(raised ? "No pushes from " : "Pushes again from ")
                     .append(alert.getVendor())
                     .append(" for tenant ")
                     .append(alert.getTenantId())
@@ -55,12 +55,19 @@ public record Deliveries(URI url, String body, String idempotencyKey) {
             if (raised && alert.getExpectedAttempts() != null) {
                 out.append(String.format(
                                 Locale.ROOT,
-                                "0 calls started between %s and %s, about %.0f expected at the rate before",
+                                "No push between %s and %s, about %.0f calls expected at the rate before",
                                 alert.getWindowStart(),
                                 alert.getWindowEnd(),
                                 alert.getExpectedAttempts()))
                         .append('\n');
             }
+        } else if (alert.getKind() == AlertKind.UNKNOWN) {
+            // a kind newer than this notifier: its own message says what it is
+            out.append("Alert for ")
+                    .append(alert.getVendor())
+                    .append(" calls of tenant ")
+                    .append(alert.getTenantId())
+                    .append('\n');
         } else {
             boolean finals = alert.getKind() == AlertKind.MISSING_FINALS;
             out.append(finals ? "Share of " : "Failure rate of ")
@@ -107,7 +114,8 @@ public record Deliveries(URI url, String body, String idempotencyKey) {
         return switch (alert.getKind()) {
             case SILENCE -> "CallstreamTenantSilence";
             case MISSING_FINALS -> "CallstreamTenantMissingFinals";
-            default -> "CallstreamTenantFailureRate";
+            case FAILURE_RATE -> "CallstreamTenantFailureRate";
+            case UNKNOWN -> "CallstreamTenantAlert";
         };
     }
 

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -129,12 +131,10 @@ public final class Notifier implements AutoCloseable {
                             return; // stopping
                         }
                     }
-                    consumer.commitSync(Map.of(
-                            new TopicPartition(record.topic(), record.partition()),
-                            new OffsetAndMetadata(record.offset() + 1)));
+                    commit(consumer, record);
                 }
             }
-        } catch (WakeupException e) {
+        } catch (WakeupException | InterruptException e) {
             // closing
         } catch (RuntimeException e) {
             log.accept("Notifier for " + receiver.name() + " stopped: " + e);
@@ -145,6 +145,29 @@ public final class Notifier implements AutoCloseable {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Commits past a record. A delivery that finished while the notifier closes is committed all
+     * the same (the close's wakeup or interrupt would break the commit, and the transition would be
+     * delivered again after a restart), then the close goes on.
+     */
+    private static void commit(KafkaConsumer<String, Object> consumer, ConsumerRecord<String, Object> record) {
+        Map<TopicPartition, OffsetAndMetadata> next = Map.of(
+                new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+        try {
+            consumer.commitSync(next);
+        } catch (WakeupException | InterruptException e) {
+            boolean interrupted = Thread.interrupted(); // (an InterruptException sets the flag again)
+            try {
+                consumer.commitSync(next, Duration.ofSeconds(5));
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            throw e;
         }
     }
 
@@ -220,15 +243,22 @@ public final class Notifier implements AutoCloseable {
     public void close() {
         stopping.set(true);
         consumers.forEach(KafkaConsumer::wakeup);
+        try {
+            // a poll ends at the wakeup; a backoff or a slow receiver only at an interrupt, after a
+            // grace of 2 s that all receivers share
+            awaitThreads(Instant.now().plusSeconds(2));
+            threads.stream().filter(Thread::isAlive).forEach(Thread::interrupt);
+            awaitThreads(Instant.now().plusSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitThreads(Instant deadline) throws InterruptedException {
         for (Thread thread : threads) {
-            try {
-                // a poll ends at the wakeup; a backoff or a slow receiver only at an interrupt
-                if (!thread.join(Duration.ofSeconds(2))) {
-                    thread.interrupt();
-                    thread.join(Duration.ofSeconds(10));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            Duration left = Duration.between(Instant.now(), deadline);
+            if (left.isPositive()) {
+                thread.join(left);
             }
         }
     }

@@ -158,8 +158,8 @@ class DeliveriesTest {
         assertThat(webhook.get("severity").asText()).isEqualTo("critical");
         assertThat(webhook.get("expectedAttempts").asDouble()).isEqualTo(240.0);
         assertThat(webhook.get("message").asText())
-                .startsWith("[RAISED] No calls from ucpaas for tenant acct-1\n"
-                        + "0 calls started between 2026-12-02T07:50:00Z and 2026-12-02T07:56:00Z, about 240 expected")
+                .startsWith("[RAISED] No pushes from ucpaas for tenant acct-1\n"
+                        + "No push between 2026-12-02T07:50:00Z and 2026-12-02T07:56:00Z, about 240 calls expected")
                 .doesNotContain("Failure rate", "threshold");
         assertThat(alertmanager.at("/alerts/0/labels/alertname").asText()).isEqualTo("CallstreamTenantSilence");
         assertThat(alertmanager.at("/alerts/0/labels/severity").asText()).isEqualTo("critical");
@@ -173,6 +173,21 @@ class DeliveriesTest {
                 Set.of("warning"));
         assertThat(warningsOnly.wants(silence)).isFalse();
         assertThat(warningsOnly.wants(alert(AlertState.RAISED))).isTrue();
+    }
+
+    @Test
+    void shouldNotCallAnAlertOfAKindItDoesNotKnowAFailureRate() {
+        CallAlert newer = CallAlert.newBuilder(alert(AlertState.RAISED))
+                .setKind(AlertKind.UNKNOWN)
+                .setMessage("FRAUD RAISED acct-1/ucpaas: 40 calls under 10 s")
+                .setTopCategories(List.of())
+                .build();
+
+        assertThat(Deliveries.alertName(newer)).isEqualTo("CallstreamTenantAlert");
+        assertThat(Deliveries.text(newer, "http://dash/"))
+                .startsWith("[RAISED] Alert for ucpaas calls of tenant acct-1\nFRAUD RAISED")
+                .doesNotContainIgnoringCase("failure rate")
+                .doesNotContain("threshold");
     }
 
     @Test

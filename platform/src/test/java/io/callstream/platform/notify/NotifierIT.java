@@ -127,6 +127,52 @@ class NotifierIT {
         }
     }
 
+    @Test
+    void shouldCommitADeliveryThatFinishesWhileTheNotifierCloses() throws Exception {
+        java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(1);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/slow", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            asked.countDown();
+            try {
+                Thread.sleep(1_000); // answers within the close's 2 s grace
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            record("slow", exchange.getRequestHeaders().getFirst("Idempotency-Key"), exchange.getRequestURI());
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+        NotifyConfig config = NotifyConfig.parse(
+                new org.yaml.snakeyaml.Yaml()
+                        .load("receivers: [{name: slow, type: webhook, url: \"http://127.0.0.1:%d/slow\"}]"
+                                .formatted(server.getAddress().getPort())),
+                Map.of());
+        try (EmbeddedTestPlatform platform = EmbeddedTestPlatform.start()) {
+            produce(platform, alert("s1", "acct-1", AlertState.RAISED));
+            Notifier notifier =
+                    Notifier.start(config, platform.bootstrapServers(), platform.schemaRegistryUrl(), line -> {});
+            assertThat(asked.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            notifier.close(); // while the receiver is still answering
+            assertThat(notifier.delivered()).isEqualTo(1);
+            assertThat(received.get("slow")).containsExactly("s1:RAISED");
+
+            try (Notifier restarted =
+                    Notifier.start(config, platform.bootstrapServers(), platform.schemaRegistryUrl(), line -> {})) {
+                produce(platform, alert("s2", "acct-1", AlertState.RAISED));
+                await().atMost(Duration.ofSeconds(60))
+                        .untilAsserted(() -> assertThat(received.get("slow")).contains("s2:RAISED"));
+                assertThat(received.get("slow"))
+                        .as("delivered once: the delivery that ended during the close was committed")
+                        .containsExactly("s1:RAISED", "s2:RAISED");
+                assertThat(restarted.delivered()).isEqualTo(1);
+            }
+        } finally {
+            server.stop(0);
+        }
+    }
+
     private void answer(HttpServer server, String receiver, String answer) {
         server.createContext("/" + receiver, exchange -> {
             exchange.getRequestBody().readAllBytes();

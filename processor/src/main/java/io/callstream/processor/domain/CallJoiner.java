@@ -94,7 +94,8 @@ public final class CallJoiner {
     /**
      * The call these events describe.
      *
-     * @param expired the call is being finalised by timeout, not by a call record
+     * @param expired the call is being (or was) finalised by the timeout, not by a terminal push: it
+     *     is EXPIRED unless answered, and marked {@code noFinalPush} until a terminal push arrives
      * @param version the version to stamp on it
      * @param finalisedAt when it is produced (stream time)
      */
@@ -195,6 +196,7 @@ public final class CallJoiner {
                 .setMaxDurationSeconds(cap.orElse(null))
                 .setCustomData(first(ordered, CallEvent::getCustomData).orElse(null))
                 .setEventCount(ordered.size())
+                .setNoFinalPush(expired && !terminal)
                 .setFinalisedAt(finalisedAt)
                 .build();
         call.setDifferenceClass(reconciliation.classify(call));

@@ -67,7 +67,8 @@ public final class FailureRateAlerts {
     public Step apply(AlertTrack track, CallKpi kpi) {
         List<MinuteCount> minutes = new ArrayList<>(track == null ? List.of() : track.getMinutes());
         minutes.removeIf(minute -> minute.getWindowStart().equals(kpi.getWindowStart()));
-        minutes.add(new MinuteCount(kpi.getWindowStart(), kpi.getAttempts(), kpi.getFailures(), kpi.getExpired()));
+        minutes.add(new MinuteCount(
+                kpi.getWindowStart(), kpi.getAttempts(), kpi.getFailures(), kpi.getExpired(), kpi.getNoFinalPush()));
         minutes.sort(Comparator.comparing(MinuteCount::getWindowStart));
 
         long end = minutes.getLast().getWindowStart().toEpochMilli() + MINUTE;

@@ -18,7 +18,8 @@ import java.util.Set;
 /**
  * Per tenant, vendor and one-minute window of call start (event time): attempts, answered, ASR,
  * NER (answered plus user-side failures), ACD, post-dial delay, talk and billed seconds, calls
- * per failure category, calls with quality flags and calls finalised EXPIRED. ACD and post-dial delay leave out calls whose
+ * per failure category, calls with quality flags, calls finalised EXPIRED and calls without a
+ * final push (timed out, answered or not). ACD and post-dial delay leave out calls whose
  * times a quality flag makes untrustworthy, so one impossible push cannot skew them. {@link #add} and {@link #subtract} take a call's whole contribution, so a
  * corrected version replaces the old one instead of counting twice.
  */
@@ -67,6 +68,7 @@ public final class KpiWindows {
                 .setPostDialDelayMillis(pdd >= 0 ? pdd : null)
                 .setFlagged(!call.getQualityFlags().isEmpty())
                 .setExpired(call.getOutcome() == CallOutcome.EXPIRED)
+                .setNoFinalPush(call.getNoFinalPush() || call.getOutcome() == CallOutcome.EXPIRED)
                 .setTimingSuspect(timingSuspect)
                 .setFinalisedAt(call.getFinalisedAt())
                 .build();
@@ -154,7 +156,9 @@ public final class KpiWindows {
                 .setAcdCalls(acdCalls)
                 .setAcdTalkSeconds(acdTalk)
                 .setFlaggedCalls(window.getFlaggedCalls() + (call.getFlagged() ? sign : 0))
-                .setExpired(window.getExpired() + (call.getExpired() ? sign : 0))
+                // (never below 0: a version counted before these counts existed is taken away uncounted)
+                .setExpired(Math.max(0, window.getExpired() + (call.getExpired() ? sign : 0)))
+                .setNoFinalPush(Math.max(0, window.getNoFinalPush() + (call.getNoFinalPush() ? sign : 0)))
                 .setPostDialDelaySamples(pddSamples)
                 .setPostDialDelayTotalMillis(pddTotal)
                 .setAvgPostDialDelayMillis(pddSamples > 0 ? (double) pddTotal / pddSamples : null)

@@ -13,10 +13,12 @@ import java.util.Locale;
 
 /**
  * Missing final pushes of one tenant and vendor: calls that got progress pushes but no terminal
- * one (call record, hang-up) are finalised EXPIRED when the finalisation timeout passes, and are
- * counted then in the minute they started. So a minute's share of EXPIRED calls is known only once
- * it has settled: {@link #settle} (the timeout plus {@link #MARGIN}) after it. The alert looks at
- * the window of the policy's length that ends that long before the latest minute seen (event time),
+ * one (call record, hang-up) are finalised by the finalisation timeout (EXPIRED, or CONNECTED with
+ * {@code noFinalPush} when a push said they were answered), and are counted then in the minute they
+ * started. So a minute's share of such calls is known only once it has settled: {@link #settle}
+ * (the timeout plus {@link #MARGIN}) after it. The alert looks at the window of the policy's length
+ * that ends that long before the start of the latest minute seen (event time; that minute is
+ * still filling),
  * from the minutes {@link FailureRateAlerts} keeps for the pair, with the window before it as
  * baseline; raised and cleared as failure rates are ({@link WilsonInterval} lower bound at the
  * raise rate and the baseline's factor, at least the minimum of calls, hysteresis, cooldown).
@@ -44,7 +46,7 @@ public final class MissingFinalsAlerts {
         this.settle = Duration.ofMillis(Math.ceilDiv(millis, MINUTE) * MINUTE);
     }
 
-    /** How long after a minute its EXPIRED calls are all counted. */
+    /** How long after a minute its calls without a final push are all counted. */
     public Duration settle() {
         return settle;
     }
@@ -60,7 +62,8 @@ public final class MissingFinalsAlerts {
         if (minutes.isEmpty()) {
             return new Step(track, null);
         }
-        long latest = minutes.getLast().getWindowStart().toEpochMilli() + MINUTE;
+        // the newest minute is still filling: event time has reached its start, not its end
+        long latest = minutes.getLast().getWindowStart().toEpochMilli();
         long windowEnd = latest - settle.toMillis();
         long windowStart = windowEnd - policy.window().toMillis();
         long baselineStart = windowStart - policy.baselineWindow().toMillis();
@@ -97,7 +100,7 @@ public final class MissingFinalsAlerts {
         String message = String.format(
                 Locale.ROOT,
                 "MISSING_FINALS %s %s/%s: %.1f%% of calls got no final push (%d of %d calls started %s to %s, finalised"
-                        + " EXPIRED %d s after their last push)%s",
+                        + " by the timeout %d s after their last push)%s",
                 state,
                 track.getTenantId(),
                 track.getVendor(),
@@ -135,7 +138,7 @@ public final class MissingFinalsAlerts {
                 .build();
     }
 
-    /** Calls started and calls finalised EXPIRED over {@code [from, to)}. */
+    /** Calls started and calls finalised without a final push over {@code [from, to)}. */
     private record Count(long calls, long expired) {
 
         static Count of(List<MinuteCount> minutes, long from, long to) {
@@ -145,7 +148,8 @@ public final class MissingFinalsAlerts {
                 long start = minute.getWindowStart().toEpochMilli();
                 if (start >= from && start < to) {
                     calls += minute.getAttempts();
-                    expired += minute.getExpired();
+                    // (minutes counted before noFinalPush existed have only the EXPIRED ones)
+                    expired += Math.max(minute.getNoFinalPush(), minute.getExpired());
                 }
             }
             return new Count(calls, expired);

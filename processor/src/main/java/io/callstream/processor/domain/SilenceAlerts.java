@@ -5,22 +5,29 @@ import io.callstream.schema.AlertKind;
 import io.callstream.schema.AlertState;
 import io.callstream.schema.AlertTrack;
 import io.callstream.schema.CallAlert;
-import io.callstream.schema.CallKpi;
 import io.callstream.schema.MinuteCount;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Silence of one tenant and vendor: their calls stopped arriving. Judged on the wall clock (when no
- * call arrives, no event time moves) from the minutes {@link FailureRateAlerts} keeps for the pair:
- * with {@code n} calls started over the {@code m} minutes from the first kept to the last heard,
- * calls come at about {@code λ = n / m} a minute, and a silence of {@code t} minutes happens by
- * chance with probability {@code e^(−λt)} (Poisson arrivals). SILENCE is raised when no call has
- * started for at least the policy's {@code silenceAfter}, that chance is below {@link #CHANCE}, and
- * the kept minutes hold at least the policy's minimum of calls: a tenant making a call every ten
- * minutes is not silent after five. It clears when a call that started after the silence began is
- * counted.
+ * Silence of one tenant and vendor: their pushes stopped arriving. Judged on the wall clock against
+ * when the pair's latest push arrived ({@code lastHeardAt}: the Kafka timestamp ingest gave its call
+ * event, progress pushes included), so consumer lag, a vendor's skewed clock or lost final pushes
+ * do not make a pair that is still pushing look silent. The rate comes from the minutes {@link
+ * FailureRateAlerts} keeps for the pair: with {@code n} calls started over the {@code m} minutes from
+ * the first kept to the last, calls come at about {@code λ = n / m} a minute, and a silence of {@code
+ * t} minutes happens by chance with probability {@code e^(−λt)} (Poisson arrivals).
+ *
+ * <p>SILENCE is raised when nothing has been heard for at least the policy's {@code silenceAfter},
+ * that chance is below {@link #CHANCE}, the kept minutes hold at least the policy's minimum of
+ * calls (a tenant making a call every ten minutes is not silent after five), and the silence is
+ * longer than the longest gap between calls in those minutes (a dialer that calls in batches every
+ * quarter of an hour is not silent between batches, whatever its average rate). It is not raised
+ * within the policy's cooldown after the last silence cleared, nor for a pair last heard longer ago
+ * than the kept minutes reach (a pair that stopped long ago, e.g. before a deploy, is dormant, not
+ * silent). It clears when a push arrives again.
  */
 public final class SilenceAlerts {
 
@@ -30,9 +37,15 @@ public final class SilenceAlerts {
     private static final long MINUTE = KpiWindows.WINDOW.toMillis();
 
     private final AlertPolicy policy;
+    private final Duration dormantAfter;
 
-    public SilenceAlerts(AlertPolicy policy) {
+    /**
+     * @param dormantAfter how long a pair may go unheard and still be judged: the reach of the
+     *     minutes kept for it (older calls say nothing about the rate now)
+     */
+    public SilenceAlerts(AlertPolicy policy, Duration dormantAfter) {
         this.policy = policy;
+        this.dormantAfter = dormantAfter;
     }
 
     /**
@@ -43,64 +56,92 @@ public final class SilenceAlerts {
      */
     public Step check(AlertTrack track, Instant now, Instant watchingSince) {
         List<MinuteCount> minutes = track.getMinutes();
-        if (policy.silenceAfter().isZero() || track.getSilenceAlertId() != null || minutes.isEmpty()) {
+        Instant lastHeard = track.getLastHeardAt();
+        if (policy.silenceAfter().isZero()
+                || track.getSilenceAlertId() != null
+                || minutes.isEmpty()
+                || lastHeard == null
+                || now.isAfter(lastHeard.plus(dormantAfter))
+                || (track.getSilenceClearedAt() != null
+                        && now.isBefore(track.getSilenceClearedAt().plus(policy.cooldown())))) {
             return new Step(track, null);
         }
         long calls = minutes.stream().mapToLong(MinuteCount::getAttempts).sum();
-        long lastHeard = minutes.getLast().getWindowStart().toEpochMilli() + MINUTE;
-        double perMinute =
-                calls / ((lastHeard - minutes.getFirst().getWindowStart().toEpochMilli()) / (double) MINUTE);
-        long quietFrom = Math.max(lastHeard, watchingSince.toEpochMilli());
-        double quietMinutes = (now.toEpochMilli() - quietFrom) / (double) MINUTE;
+        long first = minutes.getFirst().getWindowStart().toEpochMilli();
+        long last = minutes.getLast().getWindowStart().toEpochMilli() + MINUTE;
+        double perMinute = calls / ((last - first) / (double) MINUTE);
+        long quietFrom = Math.max(lastHeard.toEpochMilli(), watchingSince.toEpochMilli());
+        long quiet = now.toEpochMilli() - quietFrom;
         if (calls < policy.minAttempts()
-                || now.toEpochMilli() - quietFrom < policy.silenceAfter().toMillis()
-                || Math.exp(-perMinute * quietMinutes) >= CHANCE) {
+                || quiet < policy.silenceAfter().toMillis()
+                || quiet <= longestGap(minutes)
+                || Math.exp(-perMinute * quiet / MINUTE) >= CHANCE) {
             return new Step(track, null);
         }
-        Instant since = Instant.ofEpochMilli(lastHeard);
-        double silentMinutes = (now.toEpochMilli() - lastHeard) / (double) MINUTE;
+        double silentMinutes = (now.toEpochMilli() - lastHeard.toEpochMilli()) / (double) MINUTE;
         AlertTrack next = AlertTrack.newBuilder(track)
-                .setSilenceAlertId(key(track) + ":silence:" + lastHeard)
-                .setSilentSince(since)
+                .setSilenceAlertId(key(track) + ":silence:" + lastHeard.toEpochMilli())
+                .setSilentSince(lastHeard)
                 .build();
         String message = String.format(
                 Locale.ROOT,
-                "SILENCE RAISED %s/%s: no call started for %.1f min (since %s); %.1f calls/min before, so about %.0f"
+                "SILENCE RAISED %s/%s: no push for %.1f min (last at %s); %.1f calls/min before, so about %.0f calls"
                         + " expected; raise after %d min when a silence that long happens less than once in %.0f at"
-                        + " that rate",
+                        + " that rate and is longer than any gap between calls before (%.0f min)",
                 track.getTenantId(),
                 track.getVendor(),
                 silentMinutes,
-                since,
+                lastHeard,
                 perMinute,
                 perMinute * silentMinutes,
                 policy.silenceAfter().toMinutes(),
-                1 / CHANCE);
-        return new Step(next, alert(next, AlertState.RAISED, now, since, now, 0, perMinute * silentMinutes, message));
+                1 / CHANCE,
+                longestGap(minutes) / (double) MINUTE);
+        return new Step(next, alert(next, AlertState.RAISED, now, lastHeard, now, perMinute * silentMinutes, message));
     }
 
-    /** Takes a KPI emission (after {@link FailureRateAlerts#apply}): a call started since the silence began clears it. */
-    public Step heard(AlertTrack track, CallKpi kpi, Instant now) {
-        if (track.getSilenceAlertId() == null
-                || kpi.getAttempts() == 0
-                || kpi.getWindowStart().isBefore(track.getSilentSince())) {
-            return new Step(track, null);
+    /**
+     * Takes word that pushes of the pair arrived, the latest at {@code heardAt} (not taken past
+     * {@code now}, so a clock running ahead cannot hide a silence): a push after the silence was
+     * raised clears it.
+     */
+    public Step heard(AlertTrack track, Instant heardAt, Instant now) {
+        Instant at = heardAt.isAfter(now) ? now : heardAt;
+        AlertTrack.Builder next = AlertTrack.newBuilder(track);
+        if (track.getLastHeardAt() == null || at.isAfter(track.getLastHeardAt())) {
+            next.setLastHeardAt(at);
+        }
+        if (track.getSilenceAlertId() == null || !at.isAfter(track.getSilentSince())) {
+            return new Step(next.build(), null);
         }
         Instant since = track.getSilentSince();
         String message = String.format(
                 Locale.ROOT,
-                "SILENCE CLEARED %s/%s: calls again from %s after %.1f min without any",
+                "SILENCE CLEARED %s/%s: pushes again from %s after %.1f min without any",
                 track.getTenantId(),
                 track.getVendor(),
-                kpi.getWindowStart(),
-                (kpi.getWindowStart().toEpochMilli() - since.toEpochMilli()) / (double) MINUTE);
-        CallAlert alert =
-                alert(track, AlertState.CLEARED, now, since, kpi.getWindowStart(), kpi.getAttempts(), null, message);
-        AlertTrack next = AlertTrack.newBuilder(track)
-                .setSilenceAlertId(null)
-                .setSilentSince(null)
-                .build();
-        return new Step(next, alert);
+                at,
+                (at.toEpochMilli() - since.toEpochMilli()) / (double) MINUTE);
+        CallAlert alert = alert(track, AlertState.CLEARED, now, since, at, null, message);
+        next.setSilenceAlertId(null).setSilentSince(null).setSilenceClearedAt(now);
+        return new Step(next.build(), alert);
+    }
+
+    /** The longest time between the end of one minute with calls and the start of the next one. */
+    static long longestGap(List<MinuteCount> minutes) {
+        long longest = 0;
+        Long previousEnd = null;
+        for (MinuteCount minute : minutes) {
+            if (minute.getAttempts() <= 0) {
+                continue;
+            }
+            long start = minute.getWindowStart().toEpochMilli();
+            if (previousEnd != null) {
+                longest = Math.max(longest, start - previousEnd);
+            }
+            previousEnd = start + MINUTE;
+        }
+        return longest;
     }
 
     private static String key(AlertTrack track) {
@@ -108,14 +149,7 @@ public final class SilenceAlerts {
     }
 
     private static CallAlert alert(
-            AlertTrack track,
-            AlertState state,
-            Instant at,
-            Instant from,
-            Instant to,
-            long attempts,
-            Double expected,
-            String message) {
+            AlertTrack track, AlertState state, Instant at, Instant from, Instant to, Double expected, String message) {
         return CallAlert.newBuilder()
                 .setAlertId(track.getSilenceAlertId())
                 .setKind(AlertKind.SILENCE)
@@ -125,7 +159,7 @@ public final class SilenceAlerts {
                 .setEventTime(at)
                 .setWindowStart(from)
                 .setWindowEnd(to)
-                .setAttempts(attempts)
+                .setAttempts(0)
                 .setFailures(0)
                 .setFailureRate(0)
                 .setBaselineRate(null)

@@ -3,6 +3,7 @@ package io.callstream.processor.topology;
 import io.callstream.processor.domain.FailureRateAlerts;
 import io.callstream.processor.domain.MissingFinalsAlerts;
 import io.callstream.processor.domain.SilenceAlerts;
+import io.callstream.schema.AlertInput;
 import io.callstream.schema.AlertTrack;
 import io.callstream.schema.CallAlert;
 import io.callstream.schema.CallKpi;
@@ -19,10 +20,11 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Feeds each tenant and vendor's KPI emissions through {@link FailureRateAlerts}, {@link
- * MissingFinalsAlerts} and {@link SilenceAlerts}, and looks for silent pairs every scan interval (wall clock); forwards transitions.
+ * Feeds each tenant and vendor's KPI emissions through {@link FailureRateAlerts} and {@link
+ * MissingFinalsAlerts}, and the word of its pushes heard to {@link SilenceAlerts}; looks for silent
+ * pairs every scan interval (wall clock); forwards transitions.
  */
-final class AlertProcessor implements Processor<String, CallKpi, String, CallAlert> {
+final class AlertProcessor implements Processor<String, AlertInput, String, CallAlert> {
 
     private final FailureRateAlerts alerts;
     private final MissingFinalsAlerts missingFinals;
@@ -55,18 +57,33 @@ final class AlertProcessor implements Processor<String, CallKpi, String, CallAle
     }
 
     @Override
-    public void process(Record<String, CallKpi> record) {
-        if (record.value() == null) {
+    public void process(Record<String, AlertInput> record) {
+        AlertInput input = record.value();
+        if (input == null) {
             return;
         }
-        FailureRateAlerts.Step step = alerts.apply(tracks.get(record.key()), record.value());
+        AlertTrack track = tracks.get(record.key());
+        CallKpi kpi = input.getKpi();
+        if (kpi == null) {
+            AlertTrack known = track != null
+                    ? track
+                    : AlertTrack.newBuilder()
+                            .setTenantId(input.getTenantId())
+                            .setVendor(input.getVendor())
+                            .setMinutes(List.of())
+                            .setRaised(false)
+                            .build();
+            FailureRateAlerts.Step heard =
+                    silence.heard(known, input.getHeardAt(), Instant.ofEpochMilli(context.currentSystemTimeMs()));
+            tracks.put(record.key(), heard.track());
+            forward(record.key(), heard.alert());
+            return;
+        }
+        FailureRateAlerts.Step step = alerts.apply(track, kpi);
         forward(record.key(), step.alert());
         FailureRateAlerts.Step settled = missingFinals.apply(step.track());
+        tracks.put(record.key(), settled.track());
         forward(record.key(), settled.alert());
-        FailureRateAlerts.Step heard =
-                silence.heard(settled.track(), record.value(), Instant.ofEpochMilli(context.currentSystemTimeMs()));
-        tracks.put(record.key(), heard.track());
-        forward(record.key(), heard.alert());
     }
 
     private void lookForSilence(long now) {

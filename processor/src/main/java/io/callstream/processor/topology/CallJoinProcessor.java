@@ -4,6 +4,7 @@ import io.callstream.processor.domain.CallJoiner;
 import io.callstream.processor.domain.KpiWindows;
 import io.callstream.processor.domain.RetainedCalls;
 import io.callstream.registry.client.RegistryException;
+import io.callstream.schema.AlertInput;
 import io.callstream.schema.Call;
 import io.callstream.schema.CallEvent;
 import io.callstream.schema.CallOutcome;
@@ -15,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -48,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * dead-lettered rather than starting a new version 1.
  *
  * <p>Due calls are found through an index store keyed {@code <deadline>|<call key>}, so a
- * punctuation reads only what is due, not every call.
+ * punctuation reads only what is due, not every call. The same punctuation tells the alerts which
+ * tenants and vendors were heard since the last one ({@link AlertInput}, the latest push's
+ * timestamp), which is what their silence is judged on.
  */
 final class CallJoinProcessor implements Processor<byte[], byte[], String, Object> {
 
@@ -65,6 +69,8 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
     private KeyValueStore<String, String> deadlines;
     /** When this task first ran: calls older than that were never seen here (a backfill), not forgotten. */
     private long runningSince;
+    /** Per tenant and vendor, the timestamp of the latest push since the last punctuation. */
+    private final Map<String, AlertInput> heard = new HashMap<>();
 
     CallJoinProcessor(TopologySettings settings, ReferenceTables reference, Deserializer<Object> events) {
         this.settings = settings;
@@ -109,6 +115,7 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
             deadLetter(record, "unknown vendor '" + event.getVendor() + "'", null, event.getVendor());
             return;
         }
+        heard(event, record.timestamp());
         try {
             accept(record, event);
         } catch (RuntimeException e) {
@@ -168,6 +175,21 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
         save(key, state, all, emitted, now);
     }
 
+    /** Notes that a push of the event's tenant and vendor arrived at {@code timestamp} (ingest's). */
+    private void heard(CallEvent event, long timestamp) {
+        String pair = event.getTenantId() + ":" + event.getVendor();
+        AlertInput known = heard.get(pair);
+        if (known == null || known.getHeardAt().toEpochMilli() < timestamp) {
+            heard.put(
+                    pair,
+                    AlertInput.newBuilder()
+                            .setTenantId(event.getTenantId())
+                            .setVendor(event.getVendor())
+                            .setHeardAt(Instant.ofEpochMilli(timestamp))
+                            .build());
+        }
+    }
+
     /**
      * Whether the event's call must have been seen and forgotten here: it happened while this task
      * was running, longer ago than the late-event horizon. A call older than the task is a backfill.
@@ -186,6 +208,8 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
      * to its last version (kept until the late-event horizon), then forgotten.
      */
     private void processDue(long now) {
+        heard.forEach((pair, input) -> context.forward(new Record<>(pair, input, now)));
+        heard.clear();
         List<KeyValue<String, String>> due = new ArrayList<>();
         try (KeyValueIterator<String, String> iterator = deadlines.range(indexKey(0, ""), indexKey(now, "\uffff"))) {
             iterator.forEachRemaining(due::add);
@@ -228,7 +252,8 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
     private Call emitIfChanged(String key, List<CallEvent> all, Call previous, boolean expired, long now) {
         int version = previous == null ? 1 : previous.getVersion() + 1;
         // A call finalised by timeout stays expired until terminal information says otherwise.
-        boolean stillExpired = expired || (previous != null && previous.getOutcome() == CallOutcome.EXPIRED);
+        boolean stillExpired = expired
+                || (previous != null && (previous.getOutcome() == CallOutcome.EXPIRED || previous.getNoFinalPush()));
         Call call = tables.joiner().join(all, stillExpired, version, Instant.ofEpochMilli(now));
         if (previous != null && sameResult(previous, call)) {
             return previous;

@@ -6,6 +6,7 @@ import io.callstream.processor.domain.MissingFinalsAlerts;
 import io.callstream.processor.domain.SilenceAlerts;
 import io.callstream.registry.serde.KafkaAvroDeserializer;
 import io.callstream.registry.serde.SpecificAvroSerde;
+import io.callstream.schema.AlertInput;
 import io.callstream.schema.AlertTrack;
 import io.callstream.schema.Call;
 import io.callstream.schema.CallAlert;
@@ -21,6 +22,7 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -40,9 +42,11 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  *   call-events ─▶ join-calls (call-state, call-deadlines) ─┬─▶ calls
  *                                                         ├─▶ dead-letters
- *                                                         └─▶ KPI contributions
- *   KPI contributions ─▶ by tenant, vendor, minute ─▶ kpi-minutes ─▶ call-kpis
- *                                                              └─▶ by tenant, vendor ─▶ alert-tracks ─▶ call-alerts
+ *                                                         ├─▶ KPI contributions
+ *                                                         └─▶ pushes heard, per tenant and vendor ─┐
+ *   KPI contributions ─▶ by tenant, vendor, minute ─▶ kpi-minutes ─▶ call-kpis                 │
+ *                                                              └─▶ by tenant, vendor ◀───────────┘
+ *                                                                  ─▶ alert-tracks ─▶ call-alerts
  *                                                                  (failure rates, missing finals; silence, on the wall clock)
  *   code-mappings, tariffs ─▶ global stores, read by join-calls
  * </pre>
@@ -84,6 +88,7 @@ public final class CallTopology {
         Map<String, KStream<String, Object>> routes = joined.split(Named.as("route-"))
                 .branch((key, value) -> value instanceof Call, Branched.as("calls"))
                 .branch((key, value) -> value instanceof KpiContribution, Branched.as("kpi"))
+                .branch((key, value) -> value instanceof AlertInput, Branched.as("heard"))
                 .defaultBranch(Branched.as("dead-letters"));
 
         KStream<String, Call> calls = routes.get("route-calls").mapValues(value -> (Call) value, Named.as("as-call"));
@@ -98,7 +103,9 @@ public final class CallTopology {
                                 .withName("dead-letters-sink"));
         KStream<String, KpiContribution> contributions =
                 routes.get("route-kpi").mapValues(value -> (KpiContribution) value, Named.as("as-kpi-contribution"));
-        alerts(builder, kpis(contributions, settings), settings);
+        KStream<String, AlertInput> heard =
+                routes.get("route-heard").mapValues(value -> (AlertInput) value, Named.as("as-heard"));
+        alerts(builder, kpis(contributions, settings), heard, settings);
         return builder.build();
     }
 
@@ -127,16 +134,30 @@ public final class CallTopology {
 
     /**
      * Alerts need every minute of a tenant and vendor in one place, so the KPI emissions (keyed by
-     * minute) are re-keyed by tenant and vendor.
+     * minute) are re-keyed by tenant and vendor, and meet there the join's word of pushes heard
+     * (keyed so already).
      */
-    private static void alerts(StreamsBuilder builder, KStream<String, CallKpi> kpis, TopologySettings settings) {
+    private static void alerts(
+            StreamsBuilder builder,
+            KStream<String, CallKpi> kpis,
+            KStream<String, AlertInput> heard,
+            TopologySettings settings) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ALERT_STORE), Serdes.String(), serde(AlertTrack.class, settings)));
         kpis.filter((window, kpi) -> kpi != null, Named.as("kpi-present"))
-                .selectKey((window, kpi) -> FailureRateAlerts.key(kpi), Named.as("kpi-by-vendor"))
-                .repartition(Repartitioned.<String, CallKpi>as("alerts-by-vendor")
+                .map(
+                        (window, kpi) -> KeyValue.pair(
+                                FailureRateAlerts.key(kpi),
+                                AlertInput.newBuilder()
+                                        .setTenantId(kpi.getTenantId())
+                                        .setVendor(kpi.getVendor())
+                                        .setKpi(kpi)
+                                        .build()),
+                        Named.as("kpi-by-vendor"))
+                .merge(heard, Named.as("kpi-and-heard"))
+                .repartition(Repartitioned.<String, AlertInput>as("alert-inputs")
                         .withKeySerde(Serdes.String())
-                        .withValueSerde(serde(CallKpi.class, settings)))
+                        .withValueSerde(serde(AlertInput.class, settings)))
                 .process(
                         () -> {
                             MissingFinalsAlerts missingFinals =
@@ -144,7 +165,7 @@ public final class CallTopology {
                             return new AlertProcessor(
                                     new FailureRateAlerts(settings.alerts(), missingFinals.reach()),
                                     missingFinals,
-                                    new SilenceAlerts(settings.alerts()),
+                                    new SilenceAlerts(settings.alerts(), missingFinals.reach()),
                                     settings.scanInterval(),
                                     settings.listener());
                         },

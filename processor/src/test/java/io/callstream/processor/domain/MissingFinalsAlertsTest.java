@@ -44,7 +44,7 @@ class MissingFinalsAlertsTest {
         "'8 of 100: below 10%', 20, 0, 8, 0, false",
         "'13 of 100: above 10%, but the lower bound is 8.4%', 20, 0, 13, 0, false",
         "'16 of 100: lower bound 10.9%', 20, 0, 16, 0, true",
-        "'small sample, 3 of 20 (15%): lower bound 6.9%', 4, 0, 3, 0, false",
+        "'small sample, 3 of 20 (15%): lower bound 6.2%', 4, 0, 3, 0, false",
         "'15 of 15: fewer than 20 calls', 3, 0, 15, 0, false",
         "'50% where 30% is usual: not twice the baseline', 20, 6, 50, 0, false",
         "'25% where 10% is usual: lower bound 18.6%, 2.5x the baseline', 20, 2, 25, 0, true",

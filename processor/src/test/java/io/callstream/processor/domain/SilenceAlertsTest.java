@@ -6,7 +6,6 @@ import io.callstream.schema.AlertKind;
 import io.callstream.schema.AlertState;
 import io.callstream.schema.AlertTrack;
 import io.callstream.schema.CallAlert;
-import io.callstream.schema.CallKpi;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,17 +16,20 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SilenceAlertsTest {
 
     static final Instant T0 = FailureRateAlertsTest.T0;
+    /** The default reach of the kept minutes: 10 min to settle plus 2, the 5-minute window, the hour of baseline. */
+    static final Duration DORMANT_AFTER = Duration.ofMinutes(77);
 
-    /** Default policy: silence after at least 5 minutes, 20 calls of history, chance below 1 in 1,000. */
+    /** Default policy: silence after at least 5 minutes, 20 calls of history, chance below 1 in 1,000, 10 min cooldown. */
     final FailureRateAlerts rates = new FailureRateAlerts(AlertPolicy.DEFAULT);
 
-    final SilenceAlerts silence = new SilenceAlerts(AlertPolicy.DEFAULT);
+    final SilenceAlerts silence = new SilenceAlerts(AlertPolicy.DEFAULT, DORMANT_AFTER);
 
     /**
-     * Hand-computed: calls every {@code every} minutes over {@code minutes} minutes, then {@code
-     * quiet} minutes without any. With n calls from minute 0 to the end of the last minute with a
-     * call (span s), the rate is n / s a minute and a silence raises once e^(−rate·quiet) < 0.001,
-     * i.e. quiet > 6.908 / rate, and quiet ≥ 5 minutes.
+     * Hand-computed: calls every {@code every} minutes over {@code minutes} minutes, the last push
+     * at the end of the last minute with a call, then {@code quiet} minutes without any. With n
+     * calls from minute 0 to the end of the last minute with a call (span s), the rate is n / s a
+     * minute and a silence raises once e^(−rate·quiet) < 0.001, i.e. quiet > 6.908 / rate, quiet ≥ 5
+     * minutes, and quiet longer than the longest gap between minutes with calls.
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource({
@@ -40,11 +42,16 @@ class SilenceAlertsTest {
         "'1 call every 3 min for 60 min, quiet 21 min', 1, 3, 60, 21, true",
         "'19 calls in one minute, quiet an hour: too few calls to judge', 19, 1, 1, 60, false",
         "'20 calls in one minute, quiet 5 min', 20, 1, 1, 5, true",
+        // a dialer in batches: 40 calls at minutes 0, 15, 30, 45 (rate 160 / 46 min = 3.5/min, so
+        // e^-17 at 5 min), 14 minutes without a call between batches
+        "'40 calls every 15 min, quiet 10 min: between two batches', 40, 15, 60, 10, false",
+        "'40 calls every 15 min, quiet 14 min: as long as the gaps before', 40, 15, 60, 14, false",
+        "'40 calls every 15 min, quiet 15 min: a batch missed', 40, 15, 60, 15, true",
     })
     void shouldRaiseOnlyASilenceThatChanceDoesNotExplain(
             String name, long perMinute, int every, int minutes, double quiet, boolean raised) {
         AlertTrack track = history(perMinute, every, minutes);
-        Instant lastHeard = track.getMinutes().getLast().getWindowStart().plus(Duration.ofMinutes(1));
+        Instant lastHeard = track.getLastHeardAt();
 
         CallAlert alert = silence.check(track, at(lastHeard, quiet), T0).alert();
 
@@ -52,7 +59,7 @@ class SilenceAlertsTest {
     }
 
     @Test
-    void shouldRaiseWithTheEvidenceThenClearWhenACallStartsAgain() {
+    void shouldRaiseWithTheEvidenceThenClearWhenPushesArriveAgain() {
         AlertTrack track = history(20, 1, 30); // minutes 0..29: 600 calls, 20 a minute
         Instant lastHeard = T0.plus(Duration.ofMinutes(30));
 
@@ -66,26 +73,88 @@ class SilenceAlertsTest {
         assertThat(alert.getWindowEnd()).isEqualTo(at(lastHeard, 6));
         assertThat(alert.getAttempts()).isZero();
         assertThat(alert.getExpectedAttempts()).isEqualTo(120.0); // 20 a minute for 6 minutes
-        assertThat(alert.getMessage()).contains("no call started for 6.0 min", "20.0 calls/min", "about 120 expected");
+        assertThat(alert.getMessage()).contains("no push for 6.0 min", "20.0 calls/min", "about 120 calls expected");
         assertThat(silence.check(raised.track(), at(lastHeard, 9), T0).alert())
                 .as("one alert per silence")
                 .isNull();
 
-        CallKpi late = FailureRateAlertsTest.kpi(29, 21, List.of());
-        FailureRateAlerts.Step stillSilent =
-                silence.heard(rates.apply(raised.track(), late).track(), late, at(lastHeard, 9));
+        FailureRateAlerts.Step stillSilent = silence.heard(raised.track(), lastHeard, at(lastHeard, 9));
         assertThat(stillSilent.alert())
-                .as("a late count for a minute before the silence does not clear it")
+                .as("word of a push from before the silence (another task's, late) does not clear it")
                 .isNull();
 
-        CallKpi again = FailureRateAlertsTest.kpi(40, 1, List.of());
-        FailureRateAlerts.Step cleared =
-                silence.heard(rates.apply(stillSilent.track(), again).track(), again, at(lastHeard, 10.5));
+        FailureRateAlerts.Step cleared = silence.heard(stillSilent.track(), at(lastHeard, 10), at(lastHeard, 10.5));
         assertThat(cleared.alert().getState()).isEqualTo(AlertState.CLEARED);
         assertThat(cleared.alert().getAlertId()).isEqualTo(alert.getAlertId());
         assertThat(cleared.alert().getWindowStart()).isEqualTo(lastHeard);
-        assertThat(cleared.alert().getWindowEnd()).isEqualTo(T0.plus(Duration.ofMinutes(40)));
+        assertThat(cleared.alert().getWindowEnd()).isEqualTo(at(lastHeard, 10));
         assertThat(cleared.track().getSilenceAlertId()).isNull();
+        assertThat(cleared.track().getLastHeardAt()).isEqualTo(at(lastHeard, 10));
+    }
+
+    @Test
+    void shouldNotRaiseAgainWithinTheCooldownAfterAClear() {
+        Instant lastHeard = T0.plus(Duration.ofMinutes(30));
+        FailureRateAlerts.Step raised = silence.check(history(20, 1, 30), at(lastHeard, 6), T0);
+        AlertTrack cleared = silence.heard(raised.track(), at(lastHeard, 7), at(lastHeard, 7))
+                .track();
+
+        assertThat(silence.check(cleared, at(lastHeard, 16.9), T0).alert())
+                .as("quiet again for 9.9 min, 9.9 min after the clear: within the 10-minute cooldown")
+                .isNull();
+        assertThat(silence.check(cleared, at(lastHeard, 17), T0).alert())
+                .as("10 min after the clear")
+                .isNotNull();
+    }
+
+    @Test
+    void shouldJudgeByWhenPushesArriveNotByTheEventTimeOfTheCalls() {
+        // the calls are dated two hours back (a lagging consumer, a vendor's clock behind): the
+        // pair's last push arrived a minute ago, so it is not silent
+        AlertTrack track = AlertTrack.newBuilder(history(20, 1, 30))
+                .setLastHeardAt(at(T0, 150))
+                .build();
+
+        assertThat(silence.check(track, at(T0, 151), T0).alert()).isNull();
+        assertThat(silence.check(track, at(T0, 156), T0).alert())
+                .as("six minutes after the last push")
+                .isNotNull();
+    }
+
+    @Test
+    void shouldNotTakeAPushTimeAheadOfTheClock() {
+        AlertTrack track = history(20, 1, 30);
+        Instant now = track.getLastHeardAt().plus(Duration.ofMinutes(1));
+
+        AlertTrack heard =
+                silence.heard(track, now.plus(Duration.ofDays(1)), now).track();
+
+        assertThat(heard.getLastHeardAt()).isEqualTo(now);
+        assertThat(silence.check(heard, now.plus(Duration.ofMinutes(6)), T0).alert())
+                .isNotNull();
+    }
+
+    @Test
+    void shouldLeaveDormantAndNeverHeardPairsAlone() {
+        AlertTrack track = history(20, 1, 30);
+        Instant lastHeard = track.getLastHeardAt();
+
+        assertThat(silence.check(track, lastHeard.plus(DORMANT_AFTER), T0).alert())
+                .as("quiet for as long as the kept minutes reach: still judged")
+                .isNotNull();
+        assertThat(silence.check(track, lastHeard.plus(DORMANT_AFTER).plusMillis(1), T0)
+                        .alert())
+                .as("quiet for longer: dormant (e.g. stopped before this deploy)")
+                .isNull();
+        assertThat(silence.check(
+                                AlertTrack.newBuilder(track)
+                                        .setLastHeardAt(null)
+                                        .build(),
+                                at(lastHeard, 10),
+                                T0)
+                        .alert())
+                .as("not heard since the push times were kept")
+                .isNull();
     }
 
     @Test
@@ -117,23 +186,30 @@ class SilenceAlertsTest {
                 0.10,
                 0.05);
 
-        assertThat(new SilenceAlerts(off)
-                        .check(history(20, 1, 30), T0.plus(Duration.ofHours(5)), T0)
+        AlertTrack track = history(20, 1, 30);
+        assertThat(new SilenceAlerts(off, DORMANT_AFTER)
+                        .check(track, at(track.getLastHeardAt(), 30), T0)
                         .alert())
                 .isNull();
     }
 
-    /** The track after {@code perMinute} calls in every {@code every}-th minute of {@code minutes}. */
+    /**
+     * The track after {@code perMinute} calls in every {@code every}-th minute of {@code minutes},
+     * the last push heard at the end of the last minute with calls.
+     */
     private AlertTrack history(long perMinute, int every, int minutes) {
         AlertTrack track = null;
+        int last = 0;
         for (int minute = 0; minute < minutes; minute += every) {
             track = rates.apply(track, FailureRateAlertsTest.kpi(minute, perMinute, List.of()))
                     .track();
+            last = minute;
         }
-        return track;
+        Instant heard = T0.plus(Duration.ofMinutes(last + 1));
+        return silence.heard(track, heard, heard).track();
     }
 
-    private static Instant at(Instant lastHeard, double minutesLater) {
-        return lastHeard.plusMillis((long) (minutesLater * 60_000));
+    private static Instant at(Instant from, double minutesLater) {
+        return from.plusMillis((long) (minutesLater * 60_000));
     }
 }

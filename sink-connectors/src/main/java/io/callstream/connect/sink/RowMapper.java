@@ -142,6 +142,7 @@ public final class RowMapper {
             optional(kpi, "postDialDelaySamples"),
             optional(kpi, "postDialDelayTotalMillis"),
             optional(kpi, "expired"),
+            optional(kpi, "noFinalPush"),
             instant(kpi, "emittedAt"),
             offset
         });

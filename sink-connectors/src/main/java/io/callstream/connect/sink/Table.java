@@ -136,6 +136,7 @@ public record Table(Kind kind, String name, List<Column> columns, List<String> k
                                 optional("post_dial_delay_samples", BIGINT),
                                 optional("post_dial_delay_total_ms", BIGINT),
                                 optional("expired", BIGINT),
+                                optional("no_final_push", BIGINT),
                                 required("emitted_at", TIMESTAMP),
                                 required("version", BIGINT)),
                         List.of("tenant_id", "vendor", "window_start"));

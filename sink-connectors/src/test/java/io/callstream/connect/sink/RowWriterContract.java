@@ -220,6 +220,7 @@ public abstract class RowWriterContract {
             1L,
             2_000L,
             3L,
+            4L,
             T0,
             offset
         }));
