@@ -396,7 +396,7 @@ public final class CallstreamCommand {
         @Option(
                 names = "--spike",
                 paramLabel = "VENDOR",
-                description = "Inject a failure spike (60% network-side failures) for winnerlook, ucpaas or yunhuni.")
+                description = "Inject a failure spike (60%% network-side failures) for winnerlook, ucpaas or yunhuni.")
         String spike;
 
         @Option(
@@ -412,8 +412,9 @@ public final class CallstreamCommand {
                 paramLabel = "VENDOR",
                 description =
                         "Drop final pushes: in the middle third of the run, the vendor's (ucpaas or ytx) calls get"
-                                + " their progress pushes but no call record or hang-up; the processor finalises them EXPIRED"
-                                + " after CALLSTREAM_PROCESSOR_FINALISE_AFTER_SECONDS and raises MISSING_FINALS once their share"
+                                + " their progress pushes but no call record or hang-up; the processor finalises them (EXPIRED,"
+                                + " or CONNECTED when a push said they were answered) after"
+                                + " CALLSTREAM_PROCESSOR_FINALISE_AFTER_SECONDS and raises MISSING_FINALS once their share"
                                 + " of settled calls is abnormal, cleared when it is back to normal.")
         String dropFinals;
 
