@@ -56,7 +56,22 @@ public final class FailureRateAlerts {
 
     /** The key of a tenant and vendor's alerts: {@code tenant:vendor}. */
     public static String key(CallKpi kpi) {
-        return kpi.getTenantId() + ":" + kpi.getVendor();
+        return key(kpi.getTenantId(), kpi.getVendor());
+    }
+
+    /** The key of a tenant and vendor's alerts: {@code tenant:vendor}. */
+    public static String key(String tenantId, String vendor) {
+        return tenantId + ":" + vendor;
+    }
+
+    /** The state of a tenant and vendor not seen before: no minutes, nothing raised. */
+    public static AlertTrack newTrack(String tenantId, String vendor) {
+        return AlertTrack.newBuilder()
+                .setTenantId(tenantId)
+                .setVendor(vendor)
+                .setMinutes(List.of())
+                .setRaised(false)
+                .build();
     }
 
     /**
@@ -80,12 +95,8 @@ public final class FailureRateAlerts {
         Evidence baseline = Evidence.of(minutes, baselineStart, windowStart, policy);
         Double baselineRate = baseline.attempts >= policy.minAttempts() ? baseline.rate() : null;
 
-        AlertTrack.Builder next = (track == null
-                        ? AlertTrack.newBuilder()
-                                .setTenantId(kpi.getTenantId())
-                                .setVendor(kpi.getVendor())
-                                .setRaised(false)
-                        : AlertTrack.newBuilder(track))
+        AlertTrack.Builder next = AlertTrack.newBuilder(
+                        track == null ? newTrack(kpi.getTenantId(), kpi.getVendor()) : track)
                 .setMinutes(minutes);
         Instant at = Instant.ofEpochMilli(end);
         boolean enough = window.attempts >= policy.minAttempts();

@@ -79,8 +79,8 @@ public final class MissingFinalsAlerts {
             boolean aboveBaseline = baselineRate == null || window.rate() >= baselineRate * policy.baselineFactor();
             if (enough && !cooling && lower >= policy.missingFinalsRaiseRate() && aboveBaseline) {
                 AlertTrack next = AlertTrack.newBuilder(track)
-                        .setMissingFinalsAlertId(
-                                track.getTenantId() + ":" + track.getVendor() + ":missing-finals:" + latest)
+                        .setMissingFinalsAlertId(FailureRateAlerts.key(track.getTenantId(), track.getVendor())
+                                + ":missing-finals:" + latest)
                         .build();
                 return new Step(next, alert(next, AlertState.RAISED, at, windowStart, windowEnd, window, baselineRate));
             }

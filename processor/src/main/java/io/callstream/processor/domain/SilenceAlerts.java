@@ -72,9 +72,10 @@ public final class SilenceAlerts {
         double perMinute = calls / ((last - first) / (double) MINUTE);
         long quietFrom = Math.max(lastHeard.toEpochMilli(), watchingSince.toEpochMilli());
         long quiet = now.toEpochMilli() - quietFrom;
+        long longestGap = longestGap(minutes);
         if (calls < policy.minAttempts()
                 || quiet < policy.silenceAfter().toMillis()
-                || quiet <= longestGap(minutes)
+                || quiet <= longestGap
                 || Math.exp(-perMinute * quiet / MINUTE) >= CHANCE) {
             return new Step(track, null);
         }
@@ -96,7 +97,7 @@ public final class SilenceAlerts {
                 perMinute * silentMinutes,
                 policy.silenceAfter().toMinutes(),
                 1 / CHANCE,
-                longestGap(minutes) / (double) MINUTE);
+                longestGap / (double) MINUTE);
         return new Step(next, alert(next, AlertState.RAISED, now, lastHeard, now, perMinute * silentMinutes, message));
     }
 
@@ -145,7 +146,7 @@ public final class SilenceAlerts {
     }
 
     private static String key(AlertTrack track) {
-        return track.getTenantId() + ":" + track.getVendor();
+        return FailureRateAlerts.key(track.getTenantId(), track.getVendor());
     }
 
     private static CallAlert alert(

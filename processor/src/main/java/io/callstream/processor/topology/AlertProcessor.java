@@ -65,14 +65,8 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Call
         AlertTrack track = tracks.get(record.key());
         CallKpi kpi = input.getKpi();
         if (kpi == null) {
-            AlertTrack known = track != null
-                    ? track
-                    : AlertTrack.newBuilder()
-                            .setTenantId(input.getTenantId())
-                            .setVendor(input.getVendor())
-                            .setMinutes(List.of())
-                            .setRaised(false)
-                            .build();
+            AlertTrack known =
+                    track != null ? track : FailureRateAlerts.newTrack(input.getTenantId(), input.getVendor());
             FailureRateAlerts.Step heard =
                     silence.heard(known, input.getHeardAt(), Instant.ofEpochMilli(context.currentSystemTimeMs()));
             tracks.put(record.key(), heard.track());

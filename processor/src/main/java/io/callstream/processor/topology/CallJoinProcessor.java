@@ -1,6 +1,7 @@
 package io.callstream.processor.topology;
 
 import io.callstream.processor.domain.CallJoiner;
+import io.callstream.processor.domain.FailureRateAlerts;
 import io.callstream.processor.domain.KpiWindows;
 import io.callstream.processor.domain.RetainedCalls;
 import io.callstream.registry.client.RegistryException;
@@ -177,9 +178,10 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
 
     /** Notes that a push of the event's tenant and vendor arrived at {@code timestamp} (ingest's). */
     private void heard(CallEvent event, long timestamp) {
-        String pair = event.getTenantId() + ":" + event.getVendor();
+        // (the key the alerts are partitioned by: these meet the pair's KPI emissions there)
+        String pair = FailureRateAlerts.key(event.getTenantId(), event.getVendor());
         AlertInput known = heard.get(pair);
-        if (known == null || known.getHeardAt().toEpochMilli() < timestamp) {
+        if (known == null) {
             heard.put(
                     pair,
                     AlertInput.newBuilder()
@@ -187,6 +189,8 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
                             .setVendor(event.getVendor())
                             .setHeardAt(Instant.ofEpochMilli(timestamp))
                             .build());
+        } else if (known.getHeardAt().toEpochMilli() < timestamp) {
+            known.setHeardAt(Instant.ofEpochMilli(timestamp)); // (one record per pair and scan, not per push)
         }
     }
 
