@@ -36,8 +36,9 @@ public final class BenchCommand {
 
     /**
      * The ingest service on the embedded platform (broker co-located), driven over HTTP with the
-     * vendor mix: maximum sustained rate, latency at a fixed rate, and the same service's trivial
-     * endpoint as the baseline.
+     * vendor mix: maximum sustained rate, latency at a fixed rate, and two baselines in the same
+     * service: storing the raw body only ({@link RawArchiveController}, the ceiling) and a trivial
+     * endpoint.
      */
     @Command(name = "ingest", mixinStandardHelpOptions = true, description = "Benchmarks the ingest service.")
     static final class Ingest implements Callable<Integer> {
@@ -75,33 +76,37 @@ public final class BenchCommand {
                 InetSocketAddress address = new InetSocketAddress(ingest.getHost(), ingest.getPort());
                 AtomicLong sequence = new AtomicLong();
                 LoadRun pushes = new LoadRun(address, null, sequence);
+                LoadRun archive = new LoadRun(address, "/bench/archive/mix", sequence);
                 LoadRun noop = new LoadRun(address, "/bench/noop", sequence);
                 Duration measured = parse(duration);
 
                 System.out.printf("Warming up for %s ...%n", warmup);
                 pushes.closedLoop("warm-up", connections, parse(warmup));
+                archive.closedLoop("warm-up", connections, parse(warmup).dividedBy(3));
                 noop.closedLoop("warm-up", connections, parse(warmup).dividedBy(3));
                 long archivedBefore = endOffset(platform, Topics.WEBHOOKS_RAW);
 
                 System.out.printf("Measuring (%s each) ...%n", duration);
                 var max = pushes.closedLoop("webhooks, max (" + connections + " conns)", connections, measured);
                 var fixed = pushes.fixedRate("webhooks, fixed " + rate + "/s", connections, rate, measured);
+                long webhooksArchived = endOffset(platform, Topics.WEBHOOKS_RAW) - archivedBefore;
+                var ceiling = archive.closedLoop("raw archive only, max", connections, measured);
                 var baseline = noop.closedLoop("trivial endpoint, max", connections, measured);
-                long archived = endOffset(platform, Topics.WEBHOOKS_RAW) - archivedBefore;
 
                 System.out.println();
                 System.out.println(LoadRun.Result.header());
-                List.of(max, fixed, baseline).forEach(result -> System.out.println(result.row()));
+                List.of(max, fixed, ceiling, baseline).forEach(result -> System.out.println(result.row()));
                 System.out.printf(
-                        "%nwebhook rate / trivial endpoint rate = %.2f%n", max.perSecond() / baseline.perSecond());
+                        "%nwebhook rate / raw-archive rate = %.2f, / trivial endpoint rate = %.2f%n",
+                        max.perSecond() / ceiling.perSecond(), max.perSecond() / baseline.perSecond());
                 long accepted = max.requests() - max.failures() + fixed.requests() - fixed.failures();
                 System.out.printf(
                         "accepted pushes %d, archived on %s %d (%s)%n",
                         accepted,
                         Topics.WEBHOOKS_RAW,
-                        archived,
-                        accepted == archived ? "every acknowledged push is stored" : "MISMATCH");
-                return accepted == archived ? 0 : 1;
+                        webhooksArchived,
+                        accepted == webhooksArchived ? "every acknowledged push is stored" : "MISMATCH");
+                return accepted == webhooksArchived ? 0 : 1;
             }
         }
 

@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -23,14 +25,16 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * The processor's topology on the embedded broker over a large generated call-events topic: leg
  * events/s until the application has caught up (its committed offsets reach the end), with
- * exactly-once at two commit intervals and at-least-once, beside a plain consumer that only reads
- * and decodes the same topic.
+ * exactly-once at two commit intervals and at-least-once, each beside its ceiling (the
+ * {@link MinimalStatefulApp} with the same Streams configuration), and a plain consumer that only
+ * reads and decodes the same topic.
  */
 @Command(name = "processor", mixinStandardHelpOptions = true, description = "Benchmarks the processor.")
 final class ProcessorBenchmark implements Callable<Integer> {
@@ -56,7 +60,8 @@ final class ProcessorBenchmark implements Callable<Integer> {
             long produced = produce(platform);
             System.out.printf("%d call events on %s%n%n", produced, Topics.CALL_EVENTS);
             System.out.printf("%-34s %10s %9s %12s%n", "run", "events", "seconds", "events/s");
-            row("plain consumer (read + decode)", produced, consumeOnly(platform, produced));
+            Duration plain = consumeOnly(platform, produced);
+            row("plain consumer (read + decode)", produced, plain);
             Map<String, Run> known = Map.of(
                     "eos-100ms", new Run("exactly_once_v2, commit 100 ms", "exactly_once_v2", 100),
                     "eos-1s", new Run("exactly_once_v2, commit 1 s", "exactly_once_v2", 1_000),
@@ -66,7 +71,15 @@ final class ProcessorBenchmark implements Callable<Integer> {
                 if (run == null) {
                     throw new IllegalArgumentException("unknown run '" + name + "'; known: " + known.keySet());
                 }
-                row(run.name(), produced, process(platform, run, data));
+                Duration full = process(platform, run, data);
+                row(run.name(), produced, full);
+                Duration minimal = minimal(platform, run, data);
+                row("  minimal stateful app, same config", produced, minimal);
+                System.out.printf(
+                        "  %-32s %.2f of the minimal stateful app, %.2f of the plain consumer%n",
+                        "full topology:",
+                        minimal.toNanos() / (double) full.toNanos(),
+                        plain.toNanos() / (double) full.toNanos());
             }
             return 0;
         }
@@ -119,7 +132,57 @@ final class ProcessorBenchmark implements Callable<Integer> {
 
     private Duration process(EmbeddedPlatform platform, Run run, Path data) throws Exception {
         String applicationId = "bench-" + UUID.randomUUID();
-        ProcessorSettings settings = ProcessorSettings.fromEnvironment(Map.of(
+        ProcessorSettings settings = settings(platform, run, data, applicationId);
+        long started = System.nanoTime();
+        try (CallProcessor processor = CallProcessor.start(settings, Duration.ofMinutes(2));
+                Admin admin = Admin.create(Map.of("bootstrap.servers", platform.bootstrapServers()))) {
+            awaitCaughtUp(admin, applicationId, run, processor::state);
+            return Duration.ofNanos(System.nanoTime() - started);
+        }
+    }
+
+    /**
+     * The {@link MinimalStatefulApp} over the same topic, with the processor's own Streams
+     * configuration for this run (guarantee, commit interval, threads, state directory).
+     */
+    private Duration minimal(EmbeddedPlatform platform, Run run, Path data) throws Exception {
+        String applicationId = "bench-minimal-" + UUID.randomUUID();
+        String sink = applicationId + "-out";
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", platform.bootstrapServers()))) {
+            int partitions = admin.describeTopics(List.of(Topics.CALL_EVENTS))
+                    .allTopicNames()
+                    .get()
+                    .get(Topics.CALL_EVENTS)
+                    .partitions()
+                    .size();
+            admin.createTopics(List.of(new NewTopic(sink, partitions, (short) 1)))
+                    .all()
+                    .get();
+            long started = System.nanoTime();
+            try (KafkaStreams streams = MinimalStatefulApp.create(
+                    CallProcessor.streamsConfig(settings(platform, run, data, applicationId)),
+                    Topics.CALL_EVENTS,
+                    sink)) {
+                streams.start();
+                awaitCaughtUp(admin, applicationId, run, streams::state);
+                return Duration.ofNanos(System.nanoTime() - started);
+            }
+        }
+    }
+
+    private void awaitCaughtUp(Admin admin, String applicationId, Run run, Supplier<KafkaStreams.State> state)
+            throws Exception {
+        Map<TopicPartition, Long> ends = EndOffsets.of(admin, Topics.CALL_EVENTS);
+        while (!caughtUp(admin, applicationId, ends)) {
+            if (state.get() == KafkaStreams.State.ERROR) {
+                throw new IllegalStateException("the application failed during " + run.name());
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private static ProcessorSettings settings(EmbeddedPlatform platform, Run run, Path data, String applicationId) {
+        return ProcessorSettings.fromEnvironment(Map.of(
                 "CALLSTREAM_PROCESSOR_BOOTSTRAP_SERVERS", platform.bootstrapServers(),
                 "CALLSTREAM_PROCESSOR_SCHEMA_REGISTRY_URL", platform.schemaRegistryUrl(),
                 "CALLSTREAM_PROCESSOR_APPLICATION_ID", applicationId,
@@ -127,18 +190,6 @@ final class ProcessorBenchmark implements Callable<Integer> {
                 "CALLSTREAM_PROCESSOR_PROCESSING_GUARANTEE", run.guarantee(),
                 "CALLSTREAM_PROCESSOR_METRICS_PORT", "0",
                 "CALLSTREAM_PROCESSOR_COMMIT_INTERVAL_MS", String.valueOf(run.commitMs())));
-        long started = System.nanoTime();
-        try (CallProcessor processor = CallProcessor.start(settings, Duration.ofMinutes(2));
-                Admin admin = Admin.create(Map.of("bootstrap.servers", platform.bootstrapServers()))) {
-            Map<TopicPartition, Long> ends = EndOffsets.of(admin, Topics.CALL_EVENTS);
-            while (!caughtUp(admin, applicationId, ends)) {
-                if (processor.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR) {
-                    throw new IllegalStateException("the processor failed during " + run.name());
-                }
-                Thread.sleep(250);
-            }
-            return Duration.ofNanos(System.nanoTime() - started);
-        }
     }
 
     /** Whether the group has committed every partition up to {@code ends}. */

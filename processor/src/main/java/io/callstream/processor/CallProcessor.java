@@ -106,7 +106,8 @@ public final class CallProcessor implements AutoCloseable {
         return new CallProcessor(streams, metrics);
     }
 
-    static Properties streamsConfig(ProcessorSettings settings) {
+    /** The Kafka Streams configuration the processor runs with (also that of the benchmark's baseline). */
+    public static Properties streamsConfig(ProcessorSettings settings) {
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
