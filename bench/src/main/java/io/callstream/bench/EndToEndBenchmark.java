@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -29,7 +31,8 @@ import picocli.CommandLine.Option;
  * The whole pipeline on the embedded platform (ingest, processor exactly-once, Connect with the
  * DuckDB sink), fed by the simulator at a fixed rate of calls: the latency from the ingest
  * acknowledging a call's last push to the call's row being visible in DuckDB (polled every 50 ms),
- * and the sustained rate of calls from webhook to row.
+ * and the sustained rate of calls from webhook to row; with {@code --find-max}, the highest rate at
+ * which every call arrives with p99 under a limit (1 s by default).
  */
 @Command(name = "e2e", mixinStandardHelpOptions = true, description = "Benchmarks webhook to DuckDB row.")
 final class EndToEndBenchmark implements Callable<Integer> {
@@ -46,6 +49,54 @@ final class EndToEndBenchmark implements Callable<Integer> {
             description = "Traffic before measuring, same rate (default ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
+    @Option(
+            names = "--find-max",
+            description = "Step the rate up from --rate by --step (each step --seconds long) until p99 from"
+                    + " acknowledgement to row exceeds --p99-ms or a call is not seen; print the highest rate"
+                    + " that met it.")
+    boolean findMax;
+
+    @Option(names = "--step", defaultValue = "500", description = "Calls/s added per step (default ${DEFAULT-VALUE}).")
+    double step;
+
+    @Option(
+            names = "--p99-ms",
+            defaultValue = "1000",
+            description = "The p99 a step must stay under (default ${DEFAULT-VALUE}).")
+    long p99Limit;
+
+    /** What one rate measured. */
+    private record Measurement(
+            double rate, long calls, long visible, double sustained, double wallSeconds, Histogram latency) {
+
+        double p99Millis() {
+            return latency.getValueAtPercentile(99) / 1000.0;
+        }
+
+        boolean meets(long p99Limit) {
+            return visible == calls && p99Millis() <= p99Limit;
+        }
+
+        String row() {
+            return String.format(
+                    "%9.0f %9d %9d %11.0f %8.0f %8.0f %8.0f %8.0f",
+                    rate,
+                    calls,
+                    visible,
+                    sustained,
+                    latency.getValueAtPercentile(50) / 1000.0,
+                    latency.getValueAtPercentile(90) / 1000.0,
+                    p99Millis(),
+                    latency.getMaxValue() / 1000.0);
+        }
+
+        static String header() {
+            return String.format(
+                    "%9s %9s %9s %11s %8s %8s %8s %8s",
+                    "calls/s", "calls", "visible", "sustained/s", "p50 ms", "p90 ms", "p99 ms", "max ms");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         Path data = Files.createTempDirectory("callstream-e2e-bench-");
@@ -59,45 +110,78 @@ final class EndToEndBenchmark implements Callable<Integer> {
                                 new TrafficSimulator.Options(ingest, rate, Duration.ofSeconds(warmupSeconds), null, 1),
                                 new PrintStream(PrintStream.nullOutputStream()));
             }
-            Map<String, Long> acknowledged = new ConcurrentHashMap<>();
-            Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
-            Set<String> seen = ConcurrentHashMap.newKeySet();
-            AtomicBoolean polling = new AtomicBoolean(true);
-            long[] lastRowNanos = {0};
-            Thread poller = Thread.ofPlatform()
-                    .name("e2e-poller")
-                    .start(() -> poll(platform.duckDbUrl(), acknowledged, seen, latency, polling, lastRowNanos));
-            System.out.printf("measuring: %d s at %.0f calls/s%n", seconds, rate);
-            long started = System.nanoTime();
-            TrafficSimulator.Summary run = new TrafficSimulator()
-                    .run(
-                            new TrafficSimulator.Options(ingest, rate, Duration.ofSeconds(seconds), null, 2),
-                            System.out,
-                            (vendor, callId, nanos) -> acknowledged.put(vendor + ":" + callId, nanos));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (seen.containsAll(acknowledged.keySet()) == false && System.nanoTime() < deadline) {
-                Thread.sleep(100);
+            if (!findMax) {
+                Measurement result = measure(platform, ingest, rate, 2);
+                System.out.printf(
+                        "%n%,d calls sent at %.0f/s; %,d of them visible in DuckDB%n",
+                        result.calls(), rate, result.visible());
+                System.out.printf(
+                        "webhook to DuckDB row: %.0f calls/s sustained (first push to last row: %.1f s)%n",
+                        result.sustained(), result.wallSeconds());
+                System.out.printf(
+                        "latency from the last acknowledgement to the row: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms"
+                                + " (rows polled every 50 ms)%n",
+                        result.latency().getValueAtPercentile(50) / 1000.0,
+                        result.latency().getValueAtPercentile(90) / 1000.0,
+                        result.p99Millis(),
+                        result.latency().getMaxValue() / 1000.0);
+                return result.visible() == result.calls() ? 0 : 1;
             }
-            polling.set(false);
-            poller.join();
-            long visible = acknowledged.keySet().stream().filter(seen::contains).count();
-            double wall = (lastRowNanos[0] - started) / 1e9;
+            List<Measurement> steps = new ArrayList<>();
+            Measurement best = null;
+            for (double next = rate; ; next += step) {
+                Measurement result = measure(platform, ingest, next, 2 + steps.size());
+                steps.add(result);
+                System.out.println(Measurement.header());
+                steps.forEach(done -> System.out.println(done.row()));
+                if (!result.meets(p99Limit)) {
+                    break;
+                }
+                best = result;
+            }
             System.out.printf(
-                    "%n%,d calls sent at %.0f/s (%,d pushes, %,d failed); %,d of them visible in DuckDB%n",
-                    run.expected().calls(), rate, run.pushes(), run.failed(), visible);
-            System.out.printf(
-                    "webhook to DuckDB row: %.0f calls/s sustained (first push to last row: %.1f s)%n",
-                    visible / wall, wall);
-            System.out.printf(
-                    "latency from the last acknowledgement to the row: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms"
-                            + " (rows polled every 50 ms)%n",
-                    latency.getValueAtPercentile(50) / 1000.0,
-                    latency.getValueAtPercentile(90) / 1000.0,
-                    latency.getValueAtPercentile(99) / 1000.0,
-                    latency.getMaxValue() / 1000.0);
-            return visible == run.expected().calls() ? 0 : 1;
+                    "%nhighest rate with every call seen and p99 <= %d ms: %s%n",
+                    p99Limit,
+                    best == null ? "none (the first step missed)" : String.format("%.0f calls/s", best.rate()));
+            return 0;
         }
     }
+
+    private Measurement measure(EmbeddedPlatform platform, String ingest, double rate, long seed) throws Exception {
+        Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+        Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        AtomicBoolean polling = new AtomicBoolean(true);
+        long[] lastRowNanos = {0};
+        Thread poller = Thread.ofPlatform()
+                .name("e2e-poller")
+                .start(() -> poll(platform.duckDbUrl(), acknowledged, seen, latency, polling, lastRowNanos));
+        System.out.printf("measuring: %d s at %.0f calls/s%n", seconds, rate);
+        long started = System.nanoTime();
+        TrafficSimulator.Summary run = new TrafficSimulator()
+                .run(
+                        new TrafficSimulator.Options(ingest, rate, Duration.ofSeconds(seconds), null, seed),
+                        System.out,
+                        (vendor, callId, nanos) -> acknowledged.put(vendor + ":" + callId, nanos));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (seen.containsAll(acknowledged.keySet()) == false && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        polling.set(false);
+        poller.join();
+        long visible = acknowledged.keySet().stream().filter(seen::contains).count();
+        double wall = (lastRowNanos[0] - started) / 1e9;
+        if (run.failed() > 0) {
+            System.out.printf("  %,d pushes failed%n", run.failed());
+        }
+        return new Measurement(rate, run.expected().calls(), visible, visible / wall, wall, latency);
+    }
+
+    /**
+     * How far back each poll looks (by the row's finalisation time): a call whose row appears later
+     * than this after its finalisation is not seen, and its step fails, as it should.
+     */
+    private static final long RECENT_SECONDS = 20;
 
     private static void poll(
             String url,
@@ -109,7 +193,8 @@ final class EndToEndBenchmark implements Callable<Integer> {
         try (Connection connection = DuckDbDatabases.connect(url)) {
             while (polling.get()) {
                 long now = System.nanoTime();
-                LocalDateTime since = LocalDateTime.ofInstant(Instant.now().minusSeconds(60), ZoneOffset.UTC);
+                LocalDateTime since =
+                        LocalDateTime.ofInstant(Instant.now().minusSeconds(RECENT_SECONDS), ZoneOffset.UTC);
                 try (PreparedStatement recent = connection.prepareStatement(
                         "SELECT vendor || ':' || call_id FROM calls WHERE finalised_at >= ?")) {
                     recent.setTimestamp(1, Timestamp.valueOf(since));

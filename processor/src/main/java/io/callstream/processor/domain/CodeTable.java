@@ -27,9 +27,33 @@ public final class CodeTable {
     public static final List<String> BUNDLED_VENDORS = List.of("ucpaas", "winnerlook", "ytx", "yunhuni");
 
     private final Map<String, List<CodeRule>> rulesByVendor;
+    /** Per vendor and field, the rules that read it, indexed: filled as codes are looked up (the table never changes). */
+    private final Map<String, FieldRules> byField = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CodeTable(List<CodeRule> rules) {
         this.rulesByVendor = rules.stream().collect(Collectors.groupingBy(CodeRule::vendor));
+    }
+
+    /**
+     * The rules of one vendor that read one field: exact codes by code (the first row of a code
+     * wins), keyword rules in file order.
+     */
+    private record FieldRules(Map<String, CodeRule> exact, List<CodeRule> keywords) {
+        static FieldRules of(List<CodeRule> rules, String field) {
+            Map<String, CodeRule> exact = new java.util.HashMap<>();
+            List<CodeRule> keywords = new ArrayList<>();
+            for (CodeRule rule : rules) {
+                if (!rule.appliesToField(field)) {
+                    continue;
+                }
+                if (rule.isKeyword()) {
+                    keywords.add(rule);
+                } else {
+                    exact.putIfAbsent(rule.pattern(), rule);
+                }
+            }
+            return new FieldRules(Map.copyOf(exact), List.copyOf(keywords));
+        }
     }
 
     /** The tables shipped with callstream. */
@@ -103,17 +127,19 @@ public final class CodeTable {
      * @param field the vendor field the code came from ({@code CallEvent.stateSource}); null matches any
      */
     public FailureCategory categorize(String vendor, String field, String code, String text, boolean answered) {
-        List<CodeRule> rules = rulesByVendor.getOrDefault(vendor, List.of()).stream()
-                .filter(rule -> rule.appliesToField(field))
-                .toList();
-        return rules.stream()
-                .filter(rule -> !rule.isKeyword() && rule.matches(code, text))
-                .findFirst()
-                .or(() -> rules.stream()
-                        .filter(rule -> rule.isKeyword() && rule.matches(code, text))
-                        .findFirst())
-                .map(rule -> rule.category(answered))
-                .orElse(answered ? FailureCategory.NONE : FailureCategory.UNKNOWN);
+        FieldRules rules = byField.computeIfAbsent(
+                vendor + '\u0000' + (field == null ? "\u0001" : field),
+                key -> FieldRules.of(rulesByVendor.getOrDefault(vendor, List.of()), field));
+        CodeRule rule = code == null ? null : rules.exact().get(code);
+        if (rule == null) {
+            for (CodeRule keyword : rules.keywords()) {
+                if (keyword.matches(code, text)) {
+                    rule = keyword;
+                    break;
+                }
+            }
+        }
+        return rule != null ? rule.category(answered) : answered ? FailureCategory.NONE : FailureCategory.UNKNOWN;
     }
 
     private static FailureCategory category(String vendor, int line, String name) {
