@@ -141,6 +141,23 @@ public final class EmbeddedPlatform implements AutoCloseable {
     }
 
     /**
+     * DuckDB's own memory (buffer manager) for the database the sink and the dashboard share; its
+     * default is 80% of the machine's RAM, which an embedded store beside the pipeline must not take.
+     */
+    private void limitDuckDbMemory(String limit) {
+        if (!limit.matches("\\d+(\\.\\d+)?\\s*[KMGT]i?B")) {
+            throw new IllegalArgumentException(
+                    "CALLSTREAM_DUCKDB_MEMORY_LIMIT must be like 256MB or 1GB, not '" + limit + "'");
+        }
+        try (java.sql.Connection connection = DuckDbDatabases.connect(duckDbUrl);
+                java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("SET memory_limit = '" + limit + "'");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("could not open DuckDB at " + duckDbUrl + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * A Kafka Connect worker with the DuckDB sink writing calls, legs, KPIs and alerts to {@code
      * <data>/callstream.duckdb}; the PostgreSQL and ClickHouse sinks too when {@code
      * CALLSTREAM_SINK_POSTGRES_URL} (with {@code _USER}, {@code _PASSWORD}) or {@code
@@ -152,6 +169,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
         duckDbUrl = "jdbc:duckdb:" + settings.dataDirectory().toAbsolutePath().resolve("callstream.duckdb");
         String database = duckDbUrl;
         started.add(() -> DuckDbDatabases.close(database)); // after the worker has stopped
+        limitDuckDbMemory(settings.environment().getOrDefault("CALLSTREAM_DUCKDB_MEMORY_LIMIT", "256MB"));
         connect = EmbeddedConnect.start(
                 broker.bootstrapServers(),
                 registry.url(),

@@ -130,6 +130,8 @@ public final class CallProcessor implements AutoCloseable {
         config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RecordErrorHandler.class);
         config.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, RecordErrorHandler.class);
         config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RecordErrorHandler.class);
+        config.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+        config.put(BoundedRocksDbMemory.MEMORY_CONFIG, Long.toString(settings.rocksDbMemoryBytes()));
         config.put("schema.registry.url", settings.schemaRegistryUrl());
         return config;
     }

@@ -48,6 +48,9 @@ import java.util.stream.Collectors;
  * @param reconciliation how our figures are compared with the vendor's: {@code
  *     RECONCILE_TOLERANCE_SECONDS} (0) for talk, leg and billed seconds, {@code
  *     RECONCILE_TOLERANCE_AMOUNT} (0) for amounts
+ * @param rocksDbMemoryBytes {@code ROCKSDB_MEMORY_MB} (64): off-heap memory of all the state
+ *     stores' RocksDB instances in this JVM together (block cache, index and filter blocks,
+ *     memtables), see {@link BoundedRocksDbMemory}
  */
 public record ProcessorSettings(
         String bootstrapServers,
@@ -67,7 +70,8 @@ public record ProcessorSettings(
         Duration lateHorizon,
         int maxEventsPerCall,
         AlertPolicy alerts,
-        Reconciliation reconciliation) {
+        Reconciliation reconciliation,
+        long rocksDbMemoryBytes) {
 
     public static ProcessorSettings fromEnvironment(Map<String, String> env) {
         return new ProcessorSettings(
@@ -91,7 +95,8 @@ public record ProcessorSettings(
                 alertPolicy(env),
                 new Reconciliation(
                         Integer.parseInt(get(env, "RECONCILE_TOLERANCE_SECONDS", "0")),
-                        new java.math.BigDecimal(get(env, "RECONCILE_TOLERANCE_AMOUNT", "0"))));
+                        new java.math.BigDecimal(get(env, "RECONCILE_TOLERANCE_AMOUNT", "0"))),
+                Long.parseLong(get(env, "ROCKSDB_MEMORY_MB", "64")) * 1024 * 1024);
     }
 
     private static AlertPolicy alertPolicy(Map<String, String> env) {

@@ -174,6 +174,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // Sized for a machine shared with the rest of the pipeline (defaults 8 and 3 assume a server).
         props.put("num.io.threads", "2");
         props.put("num.network.threads", "2");
+        // The log cleaner's offset map is allocated on the heap whole when the broker starts (128 MB by
+        // default); 16 MB dedupes about 500,000 keys per cleaning pass, far more than the compacted
+        // topics here hold between passes.
+        props.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
         props.putAll(overrides);
         return props;
     }
