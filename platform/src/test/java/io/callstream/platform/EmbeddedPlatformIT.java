@@ -61,6 +61,8 @@ class EmbeddedPlatformIT {
             assertThat(topicConfig(first, Topics.WEBHOOKS_RAW, "retention.ms")).isEqualTo("2592000000");
             assertThat(topicConfig(first, Topics.DEAD_LETTERS, "retention.ms")).isEqualTo("7776000000");
             assertThat(topicConfig(first, Topics.CALLS, "cleanup.policy")).isEqualTo("compact");
+            // DuckDB beside the pipeline does not take its default of 80% of the machine's memory
+            assertThat(duckDbMemoryLimit(first)).isEqualTo("244.1 MiB"); // (DuckDB's rendering of 256MB)
 
             // The poison push of issue #11 is refused and kept; a failed processor is seen and restarted.
             assertThat(post(first, "/webhooks/yunhuni", POISON)).isEqualTo(400);
@@ -207,6 +209,15 @@ class EmbeddedPlatformIT {
                             }
                         },
                         java.util.Objects::nonNull);
+    }
+
+    private static String duckDbMemoryLimit(EmbeddedPlatform platform) throws Exception {
+        try (Connection connection = DuckDbDatabases.connect(platform.duckDbUrl());
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT current_setting('memory_limit')")) {
+            rows.next();
+            return rows.getString(1);
+        }
     }
 
     /** The first call on {@code calls}, read committed, waiting up to a minute for it. */

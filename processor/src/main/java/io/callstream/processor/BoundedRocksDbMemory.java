@@ -38,7 +38,10 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
     public void setConfig(String storeName, Options options, Map<String, Object> configs) {
         Object configured = configs.get(MEMORY_CONFIG);
         share(configured == null ? 64L * 1024 * 1024 : Long.parseLong(configured.toString()));
-        BlockBasedTableConfig table = (BlockBasedTableConfig) options.tableFormatConfig();
+        // (Kafka Streams hands over its own block-based table config; a bare Options has none)
+        BlockBasedTableConfig table = options.tableFormatConfig() instanceof BlockBasedTableConfig given
+                ? given
+                : new BlockBasedTableConfig();
         table.setBlockCache(cache);
         table.setCacheIndexAndFilterBlocks(true);
         table.setCacheIndexAndFilterBlocksWithHighPriority(true);
