@@ -10,9 +10,10 @@ import org.rocksdb.WriteBufferManager;
 
 /**
  * Bounds the off-heap memory of all the processor's RocksDB stores in this JVM together: one block
- * cache of {@value #MEMORY_CONFIG} bytes that also holds the index and filter blocks and is charged
- * for the memtables (a quarter of it at most). By default each store (one per task and store, 12 on
- * the embedded platform) would take its own 50 MB cache and three 16 MB memtables.
+ * cache, of the size given by {@link #MEMORY_CONFIG} (64 MB if unset; the first configured size
+ * applies to the whole JVM), that also holds the index and filter blocks and is charged for the
+ * memtables (a quarter of it at most). By default each store (one per task and store, 12 on the
+ * embedded platform) would take its own 50 MB cache and three 16 MB memtables.
  */
 public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
 
