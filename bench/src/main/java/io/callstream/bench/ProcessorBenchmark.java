@@ -149,12 +149,7 @@ final class ProcessorBenchmark implements Callable<Integer> {
         String applicationId = "bench-minimal-" + UUID.randomUUID();
         String sink = applicationId + "-out";
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", platform.bootstrapServers()))) {
-            int partitions = admin.describeTopics(List.of(Topics.CALL_EVENTS))
-                    .allTopicNames()
-                    .get()
-                    .get(Topics.CALL_EVENTS)
-                    .partitions()
-                    .size();
+            int partitions = EndOffsets.of(admin, Topics.CALL_EVENTS).size();
             admin.createTopics(List.of(new NewTopic(sink, partitions, (short) 1)))
                     .all()
                     .get();
