@@ -419,6 +419,17 @@ public final class CallstreamCommand {
         String dropFinals;
 
         @Option(
+                names = "--fraud",
+                paramLabel = "TENANT",
+                description = "Inject toll fraud: in the middle third of the run, the tenant makes 4"
+                        + " extra ucpaas calls with each ucpaas call, answered, 1-5 s long, to the international"
+                        + " premium ranges 00882 and 00537; the processor raises SHORT_CALLS, NEW_DESTINATIONS (once"
+                        + " the tenant's own destinations are learned: CALLSTREAM_PROCESSOR_DESTINATIONS_LEARN_MINUTES)"
+                        + " and SPEND (against CALLSTREAM_PROCESSOR_SPEND_WINDOW_MINUTES of history). acct-sim is the"
+                        + " tenant of all simulated traffic, with the history to compare with.")
+        String fraud;
+
+        @Option(
                 names = "--seed",
                 defaultValue = "42",
                 description = "Makes the traffic repeatable (default: ${DEFAULT-VALUE}).")
@@ -427,15 +438,16 @@ public final class CallstreamCommand {
         @Override
         public Integer call() throws InterruptedException {
             TrafficSimulator.Options options = new TrafficSimulator.Options(
-                    ingestUrl, rate, parseDuration(duration), spike, silence, dropFinals, seed);
+                    ingestUrl, rate, parseDuration(duration), spike, silence, dropFinals, fraud, seed);
             System.out.printf(
-                    "Simulating %s of vendor traffic at %.0f calls/s against %s%s%s%s%n",
+                    "Simulating %s of vendor traffic at %.0f calls/s against %s%s%s%s%s%n",
                     duration,
                     rate,
                     ingestUrl,
                     spike == null ? "" : " with a failure spike for " + spike,
                     silence == null ? "" : " with " + silence + " silent in the middle third",
-                    dropFinals == null ? "" : " with " + dropFinals + "'s final pushes dropped in the middle third");
+                    dropFinals == null ? "" : " with " + dropFinals + "'s final pushes dropped in the middle third",
+                    fraud == null ? "" : " with toll fraud by " + fraud + " in the middle third");
             TrafficSimulator.Summary summary = new TrafficSimulator().run(options, System.out);
             System.out.print(summary.describe());
             return summary.failed() == 0 ? 0 : 1;

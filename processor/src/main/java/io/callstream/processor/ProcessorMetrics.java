@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,7 +26,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * (lag, rates, latencies: {@code kafka_stream_*}, {@code kafka_consumer_*}) and what the topology
  * emits: {@code callstream_processor_calls_total{vendor,outcome,category}} (call versions),
  * {@code callstream_processor_alerts_total{kind,tenant,vendor,state}} (alert transitions: kind
- * FAILURE_RATE, SILENCE or MISSING_FINALS)
+ * FAILURE_RATE, SILENCE, MISSING_FINALS, SHORT_CALLS, NEW_DESTINATIONS or SPEND, each born at 0 with a
+ * tenant and vendor's first call)
  * and {@code callstream_processor_dead_letters_total}.
  */
 final class ProcessorMetrics implements TopologyListener, AutoCloseable {
@@ -113,8 +115,13 @@ final class ProcessorMetrics implements TopologyListener, AutoCloseable {
                 .increment();
     }
 
+    /** Every kind the processor raises (all but UNKNOWN). */
+    private static final List<AlertKind> KINDS = Arrays.stream(AlertKind.values())
+            .filter(kind -> kind != AlertKind.UNKNOWN)
+            .toList();
+
     private void bornAtZero(String tenant, String vendor) {
-        for (AlertKind kind : List.of(AlertKind.FAILURE_RATE, AlertKind.SILENCE, AlertKind.MISSING_FINALS)) {
+        for (AlertKind kind : KINDS) {
             alertCounter(kind.name(), tenant, vendor, "RAISED");
             alertCounter(kind.name(), tenant, vendor, "CLEARED");
         }
@@ -125,7 +132,8 @@ final class ProcessorMetrics implements TopologyListener, AutoCloseable {
                 kind + '\n' + tenant + '\n' + vendor + '\n' + state,
                 key -> Counter.builder("callstream.processor.alerts")
                         .description(
-                                "Alert transitions, by kind (FAILURE_RATE, SILENCE, MISSING_FINALS), tenant, vendor and state"
+                                "Alert transitions, by kind (FAILURE_RATE, SILENCE, MISSING_FINALS, SHORT_CALLS, NEW_DESTINATIONS,"
+                                        + " SPEND), tenant, vendor and state"
                                         + " (RAISED, CLEARED)")
                         .tag("kind", kind)
                         .tag("tenant", tenant)

@@ -1,6 +1,7 @@
 package io.callstream.processor;
 
 import io.callstream.processor.domain.AlertPolicy;
+import io.callstream.processor.domain.FraudPolicy;
 import io.callstream.processor.domain.Reconciliation;
 import io.callstream.processor.topology.TopologySettings;
 import io.callstream.schema.FailureCategory;
@@ -44,7 +45,12 @@ import java.util.stream.Collectors;
  *     counted as failures; default: all but NONE and the user-side CANCELLED, NO_ANSWER, BUSY,
  *     REJECTED), {@code SILENCE_AFTER_MINUTES} (5; 0 for no SILENCE alerts), {@code
  *     MISSING_FINALS_RAISE_RATE} (0.10; 1 for no MISSING_FINALS alerts), {@code
- *     MISSING_FINALS_CLEAR_RATE} (0.05)
+ *     MISSING_FINALS_CLEAR_RATE} (0.05); the fraud signals ({@link FraudPolicy}): {@code
+ *     SHORT_CALLS_RAISE_SHARE} (0.5), {@code SHORT_CALLS_CLEAR_SHARE} (0.3), {@code
+ *     SHORT_CALLS_MIN} (20), {@code DESTINATIONS_LEARN_MINUTES} (60), {@code
+ *     NEW_DESTINATIONS_WINDOW_MINUTES} (60), {@code NEW_DESTINATIONS_MIN_CALLS} (10; 0 for none),
+ *     {@code SPEND_WINDOW_MINUTES} (60), {@code SPEND_HISTORY_HOURS} (24), {@code
+ *     SPEND_RAISE_FACTOR} (3.0; 0 for none), {@code SPEND_CLEAR_FACTOR} (1.5)
  * @param reconciliation how our figures are compared with the vendor's: {@code
  *     RECONCILE_TOLERANCE_SECONDS} (0) for talk, leg and billed seconds, {@code
  *     RECONCILE_TOLERANCE_AMOUNT} (0) for amounts
@@ -125,7 +131,31 @@ public record ProcessorSettings(
                         "SILENCE_AFTER_MINUTES",
                         "" + defaults.silenceAfter().toMinutes()))),
                 Double.parseDouble(get(env, "MISSING_FINALS_RAISE_RATE", "" + defaults.missingFinalsRaiseRate())),
-                Double.parseDouble(get(env, "MISSING_FINALS_CLEAR_RATE", "" + defaults.missingFinalsClearRate())));
+                Double.parseDouble(get(env, "MISSING_FINALS_CLEAR_RATE", "" + defaults.missingFinalsClearRate())),
+                fraudPolicy(env));
+    }
+
+    private static FraudPolicy fraudPolicy(Map<String, String> env) {
+        FraudPolicy defaults = FraudPolicy.DEFAULT;
+        return new FraudPolicy(
+                Double.parseDouble(get(env, "SHORT_CALLS_RAISE_SHARE", "" + defaults.shortCallsRaiseShare())),
+                Double.parseDouble(get(env, "SHORT_CALLS_CLEAR_SHARE", "" + defaults.shortCallsClearShare())),
+                Long.parseLong(get(env, "SHORT_CALLS_MIN", "" + defaults.minShortCalls())),
+                Duration.ofMinutes(Long.parseLong(get(
+                        env,
+                        "DESTINATIONS_LEARN_MINUTES",
+                        "" + defaults.learnFor().toMinutes()))),
+                Duration.ofMinutes(Long.parseLong(get(
+                        env,
+                        "NEW_DESTINATIONS_WINDOW_MINUTES",
+                        "" + defaults.newDestinationsWindow().toMinutes()))),
+                Long.parseLong(get(env, "NEW_DESTINATIONS_MIN_CALLS", "" + defaults.minNewDestinationCalls())),
+                Duration.ofMinutes(Long.parseLong(get(
+                        env, "SPEND_WINDOW_MINUTES", "" + defaults.spendWindow().toMinutes()))),
+                Duration.ofHours(Long.parseLong(get(
+                        env, "SPEND_HISTORY_HOURS", "" + defaults.spendHistory().toHours()))),
+                Double.parseDouble(get(env, "SPEND_RAISE_FACTOR", "" + defaults.spendRaiseFactor())),
+                Double.parseDouble(get(env, "SPEND_CLEAR_FACTOR", "" + defaults.spendClearFactor())));
     }
 
     private static String get(Map<String, String> env, String name, String fallback) {

@@ -7,6 +7,7 @@ import io.callstream.schema.AlertKind;
 import io.callstream.schema.AlertState;
 import io.callstream.schema.CallAlert;
 import io.callstream.schema.CategoryCount;
+import java.math.RoundingMode;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -41,7 +43,13 @@ public record Deliveries(URI url, String body, String idempotencyKey) {
         };
     }
 
-    /** The readable message: what, where, the evidence, the top categories, the dashboard link. */
+    /** The fraud signals, as a message names them. */
+    private static final Map<AlertKind, String> FRAUD = Map.of(
+            AlertKind.SHORT_CALLS, "a burst of short calls",
+            AlertKind.NEW_DESTINATIONS, "calls to destinations never seen",
+            AlertKind.SPEND, "spend far above its baseline");
+
+    /** The readable message: what, where, the evidence, the top categories, example calls, the dashboard link. */
     static String text(CallAlert alert, String dashboardUrl) {
         boolean raised = alert.getState() == AlertState.RAISED;
         StringBuilder out = new StringBuilder();
@@ -59,6 +67,30 @@ public record Deliveries(URI url, String body, String idempotencyKey) {
                                 alert.getWindowStart(),
                                 alert.getWindowEnd(),
                                 alert.getExpectedAttempts()))
+                        .append('\n');
+            }
+        } else if (FRAUD.containsKey(alert.getKind())) {
+            out.append(raised ? "Possible fraud: " : "Back to normal: ")
+                    .append(FRAUD.get(alert.getKind()))
+                    .append(" on ")
+                    .append(alert.getVendor())
+                    .append(" calls of tenant ")
+                    .append(alert.getTenantId())
+                    .append('\n');
+            if (!alert.getPrefixes().isEmpty()) {
+                out.append("New destination prefixes: ")
+                        .append(String.join(", ", alert.getPrefixes()))
+                        .append('\n');
+            }
+            if (alert.getAmount() != null) {
+                out.append("Amount billed: ")
+                        .append(alert.getAmount().setScale(2, RoundingMode.HALF_UP))
+                        .append(
+                                alert.getBaselineAmount() == null
+                                        ? ""
+                                        : " (baseline "
+                                                + alert.getBaselineAmount().setScale(2, RoundingMode.HALF_UP)
+                                                + ")")
                         .append('\n');
             }
         } else if (alert.getKind() == AlertKind.UNKNOWN) {
@@ -105,6 +137,11 @@ public record Deliveries(URI url, String body, String idempotencyKey) {
                     .append('\n');
         }
         out.append(alert.getMessage()).append('\n');
+        if (!alert.getExampleCallIds().isEmpty()) {
+            out.append("Example calls: ")
+                    .append(String.join(", ", alert.getExampleCallIds()))
+                    .append('\n');
+        }
         out.append("Dashboard: ").append(dashboardUrl).append("#alerts");
         return out.toString();
     }
@@ -115,6 +152,9 @@ public record Deliveries(URI url, String body, String idempotencyKey) {
             case SILENCE -> "CallstreamTenantSilence";
             case MISSING_FINALS -> "CallstreamTenantMissingFinals";
             case FAILURE_RATE -> "CallstreamTenantFailureRate";
+            case SHORT_CALLS -> "CallstreamTenantShortCalls";
+            case NEW_DESTINATIONS -> "CallstreamTenantNewDestinations";
+            case SPEND -> "CallstreamTenantSpend";
             case UNKNOWN -> "CallstreamTenantAlert";
         };
     }

@@ -1,6 +1,5 @@
 package io.callstream.platform.notify;
 
-import io.callstream.schema.AlertKind;
 import io.callstream.schema.CallAlert;
 import java.net.URI;
 import java.util.Locale;
@@ -62,9 +61,12 @@ public record Receiver(
         severities = Set.copyOf(severities);
     }
 
-    /** The severity of an alert's kind. */
+    /** The severity of an alert's kind: critical for silence, new destinations and spend (money at stake). */
     static String severity(CallAlert alert) {
-        return alert.getKind() == AlertKind.SILENCE ? "critical" : "warning";
+        return switch (alert.getKind()) {
+            case SILENCE, NEW_DESTINATIONS, SPEND -> "critical";
+            default -> "warning";
+        };
     }
 
     /** Whether this receiver wants the transition. */

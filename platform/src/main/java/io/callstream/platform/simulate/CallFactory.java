@@ -8,6 +8,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -32,6 +33,13 @@ final class CallFactory {
     static final List<String> WITH_PROGRESS_PUSHES = List.of("ucpaas", "ytx");
 
     static final String TENANT = "acct-sim";
+
+    /** The vendor a simulated fraud goes through: its push names the called number. */
+    static final String FRAUD_VENDOR = "ucpaas";
+    /** Extra calls of a simulated fraud per call of {@link #FRAUD_VENDOR}. */
+    static final int FRAUD_CALLS = 4;
+    /** International premium ranges a simulated fraud calls: international networks, Cuba. */
+    private static final List<String> FRAUD_RANGES = List.of("00882", "00537");
 
     private static final DateTimeFormatter BEIJING =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.of("Asia/Shanghai"));
@@ -203,6 +211,30 @@ final class CallFactory {
                 "duration", duration,
                 "callerDuration", callerDuration,
                 "calleeDuration", calleeDuration);
+    }
+
+    /**
+     * Toll fraud's {@code k}th extra call with call {@code n}: a UCPaaS call of {@code tenant},
+     * answered, talking 1 to 5 seconds, to a number of an international premium range; billed a
+     * whole minute by the default tariff.
+     */
+    SimulatedCall fraud(long n, int k, Instant start, String tenant) {
+        String callId = callIdPrefix() + n + "-fraud-" + k;
+        int talk = 1 + random.nextInt(5);
+        String called = FRAUD_RANGES.get(random.nextInt(FRAUD_RANGES.size()))
+                + String.format(Locale.ROOT, "%07d", random.nextInt(10_000_000));
+        String xml = """
+                <?xml version="1.0" encoding="UTF-8"?><request><event>callhangup</event><callid>%s</callid>\
+                <accountid>%s</accountid><caller>18612345678</caller><called>%s</called>\
+                <starttime>%s</starttime><stoptime>%s</stoptime><length>%d</length><reason>0</reason>\
+                <subreason></subreason></request>""".formatted(callId, tenant, called, time(start), time(start.plusSeconds(talk)), talk);
+        return call(
+                FRAUD_VENDOR,
+                callId,
+                FailureCategory.NONE,
+                talk,
+                DifferenceClass.AGREES,
+                push("/webhooks/ucpaas", "text/xml;charset=utf-8", xml));
     }
 
     /**

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Plays vendor traffic against a running ingest service at a steady rate of calls: each call's
  * pushes in the vendor's native format, vendor retries (the same push again), pushes held back and
  * sent at the end (late and, for YTX, out of order: the record before the leg states), a few
- * malformed bodies, and optionally a failure spike for one vendor. It knows what callstream must
+ * malformed bodies, and optionally a failure spike, a silence or lost final pushes of one vendor,
+ * or a tenant's toll fraud. It knows what callstream must
  * make of every call ({@link Expected}), so a run can be checked against the stores.
  */
 public final class TrafficSimulator {
@@ -41,6 +42,11 @@ public final class TrafficSimulator {
      * @param dropFinalsVendor a vendor whose calls in the middle third get their progress pushes but
      *     not their final one (call record, hang-up), as when a vendor loses its CDR pushes; calls it
      *     pushes only once are sent whole; null for none
+     * @param fraudTenant a tenant that, in the middle third of the run, makes {@link
+     *     CallFactory#FRAUD_CALLS} extra UCPaaS calls with each UCPaaS call of the run: answered, a few
+     *     seconds long, to international premium ranges (00882, 00537) it never called before (toll
+     *     fraud: short calls, new destinations, spend); {@code acct-sim}, the tenant of all simulated
+     *     traffic, has the history the signals compare with; null for none
      * @param seed makes the traffic repeatable
      */
     public record Options(
@@ -50,10 +56,11 @@ public final class TrafficSimulator {
             String spikeVendor,
             String silenceVendor,
             String dropFinalsVendor,
+            String fraudTenant,
             long seed) {
 
         public Options(String ingestUrl, double callsPerSecond, Duration duration, String spikeVendor, long seed) {
-            this(ingestUrl, callsPerSecond, duration, spikeVendor, null, null, seed);
+            this(ingestUrl, callsPerSecond, duration, spikeVendor, null, null, null, seed);
         }
 
         public Options {
@@ -81,6 +88,11 @@ public final class TrafficSimulator {
         /** Whether the {@code n}th call of the run falls in the silence (the middle third). */
         boolean silent(long n) {
             return silenceVendor != null && middleThird(n);
+        }
+
+        /** Whether the {@code n}th call of the run, of {@code vendor}, comes with the fraud's extra calls. */
+        boolean withFraud(long n, String vendor) {
+            return fraudTenant != null && vendor.equals(CallFactory.FRAUD_VENDOR) && middleThird(n);
         }
 
         /** Whether the {@code n}th call of the run, of {@code vendor}, loses its final push. */
@@ -231,6 +243,7 @@ public final class TrafficSimulator {
         Map<String, DifferenceClass> differences = new TreeMap<>();
         Map<String, Long> finalsDropped = new TreeMap<>();
         long corrections = 0;
+        long fraudCalls = 0;
         Instant begin = Instant.now();
         long intervalNanos = Math.round(1e9 / options.callsPerSecond());
         Progress progress = new Progress(out, total);
@@ -248,6 +261,14 @@ public final class TrafficSimulator {
                             "  %s %s at call %,d of %,d%n",
                             options.silenceVendor(), n == total / 3 ? "falls silent" : "pushes again", n, total);
                 }
+                if (options.fraudTenant() != null && (n == total / 3 || n == 2 * total / 3)) {
+                    out.printf(
+                            "  %s %s at call %,d of %,d%n",
+                            options.fraudTenant(),
+                            n == total / 3 ? "starts short calls to 00882 and 00537" : "stops the short calls",
+                            n,
+                            total);
+                }
                 if (options.dropFinalsVendor() != null && (n == total / 3 || n == 2 * total / 3)) {
                     out.printf(
                             "  %s %s at call %,d of %,d%n",
@@ -260,6 +281,23 @@ public final class TrafficSimulator {
                         factory.vendor(options.silent(n) ? SILENT_WEIGHTS.get(options.silenceVendor()) : WEIGHTS);
                 SimulatedCall whole = factory.next(n, Instant.now(), vendor, vendor.equals(options.spikeVendor()));
                 SimulatedCall call = options.finalDropped(n, vendor) ? CallFactory.withoutFinalPush(whole) : whole;
+                if (options.withFraud(n, vendor)) {
+                    for (int k = 0; k < CallFactory.FRAUD_CALLS; k++) {
+                        SimulatedCall fraud = factory.fraud(n, k, Instant.now(), options.fraudTenant());
+                        fraudCalls++;
+                        categories
+                                .computeIfAbsent(fraud.vendor(), v -> new EnumMap<>(FailureCategory.class))
+                                .merge(fraud.category(), 1L, Long::sum);
+                        billed.merge(fraud.vendor(), (long) fraud.billedSeconds(), Long::sum);
+                        talk.merge(fraud.vendor(), (long) fraud.talkSeconds(), Long::sum);
+                        inFlight.add(senders.submit(() -> {
+                            for (Push push : fraud.pushes()) {
+                                send(options.ingestUrl(), push, counters, false, receipts);
+                            }
+                            acks.acknowledged(fraud.vendor(), fraud.callId(), System.nanoTime());
+                        }));
+                    }
+                }
                 boolean dropped = call != whole; // its end is never heard: nothing to expect of it
                 if (dropped) {
                     finalsDropped.merge(vendor, 1L, Long::sum);
@@ -316,7 +354,14 @@ public final class TrafficSimulator {
             progress.done();
         }
         Expected expected = new Expected(
-                total, categories, billed, talk, differences, corrections, factory.callIdPrefix(), finalsDropped);
+                total + fraudCalls,
+                categories,
+                billed,
+                talk,
+                differences,
+                corrections,
+                factory.callIdPrefix(),
+                finalsDropped);
         return new Summary(
                 expected,
                 counters.pushes.get(),

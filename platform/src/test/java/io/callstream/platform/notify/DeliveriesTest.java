@@ -218,6 +218,50 @@ class DeliveriesTest {
         assertThat(alertmanager.at("/alerts/0/labels/alertname").asText()).isEqualTo("CallstreamTenantMissingFinals");
     }
 
+    @Test
+    void shouldNameTheFraudSignalWithItsPrefixesAndExampleCalls() throws Exception {
+        CallAlert destinations = CallAlert.newBuilder(alert(AlertState.RAISED))
+                .setAlertId("acct-1:ytx:new-destinations:1")
+                .setVendor("ytx")
+                .setKind(AlertKind.NEW_DESTINATIONS)
+                .setAttempts(37)
+                .setTopCategories(List.of())
+                .setPrefixes(List.of("00882", "00537"))
+                .setExampleCallIds(List.of("c-1", "c-2"))
+                .setMessage("NEW_DESTINATIONS RAISED acct-1/ytx: 37 calls in 60 min to 2 destination prefixes")
+                .build();
+        CallAlert spend = CallAlert.newBuilder(destinations)
+                .setAlertId("acct-1:ytx:spend:1")
+                .setKind(AlertKind.SPEND)
+                .setPrefixes(List.of())
+                .setExampleCallIds(List.of())
+                .setAmount(new java.math.BigDecimal("1234.567890"))
+                .setBaselineAmount(new java.math.BigDecimal("100.000000"))
+                .setMessage("SPEND RAISED acct-1/ytx: billed 12345 min")
+                .build();
+
+        JsonNode webhook = body(Receiver.Format.WEBHOOK, destinations);
+        JsonNode spent = body(Receiver.Format.WEBHOOK, spend);
+
+        assertThat(webhook.get("severity").asText()).isEqualTo("critical");
+        assertThat(webhook.get("message").asText())
+                .startsWith("[RAISED] Possible fraud: calls to destinations never seen on ytx calls of tenant acct-1\n"
+                        + "New destination prefixes: 00882, 00537\n"
+                        + "NEW_DESTINATIONS RAISED acct-1/ytx: 37 calls in 60 min to 2 destination prefixes\n"
+                        + "Example calls: c-1, c-2\n");
+        assertThat(spent.get("message").asText())
+                .contains("spend far above its baseline", "Amount billed: 1234.57 (baseline 100.00)")
+                .doesNotContain("failed");
+        assertThat(body(Receiver.Format.ALERTMANAGER, spend)
+                        .at("/alerts/0/labels/alertname")
+                        .asText())
+                .isEqualTo("CallstreamTenantSpend");
+        assertThat(body(Receiver.Format.ALERTMANAGER, destinations)
+                        .at("/alerts/0/labels/alertname")
+                        .asText())
+                .isEqualTo("CallstreamTenantNewDestinations");
+    }
+
     /** The body delivered to an unsigned receiver of this format. */
     private static JsonNode body(Receiver.Format format, CallAlert alert) throws Exception {
         return JSON.readTree(Deliveries.of(receiver(format, "http://127.0.0.1:9/hook", null), alert, "http://d/", NOW)

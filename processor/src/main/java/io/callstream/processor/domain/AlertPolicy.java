@@ -24,11 +24,18 @@ import java.util.Set;
  * terminal push) is at least {@code missingFinalsRaiseRate} (Wilson lower bound) and the baseline's
  * factor; it clears below {@code missingFinalsClearRate}, with the same minimum of calls and cooldown.
  *
+ * <p>The baseline of a rate is the higher of the {@code baselineWindow} before the window and the
+ * clock hour a week before the window's end, when that hour holds at least {@code minAttempts}
+ * calls: an hour of the week that always fails more (or, for fraud, spends more) does not page.
+ *
+ * <p>The fraud signals ({@link FraudAlerts}) follow {@code fraud}.
+ *
  * @param counted the failure categories that count as failures; by default the network side, not
  *     the user's (busy, no answer, rejected, cancelled are how people behave, not an outage)
  * @param silenceAfter the shortest silence that raises a SILENCE alert; zero for none
  * @param missingFinalsRaiseRate the share of EXPIRED calls that raises MISSING_FINALS; 1 for none
  *     (a lower bound never reaches 1)
+ * @param fraud when the fraud signals (short calls, new destinations, spend) page
  */
 public record AlertPolicy(
         Duration window,
@@ -41,7 +48,8 @@ public record AlertPolicy(
         Set<FailureCategory> counted,
         Duration silenceAfter,
         double missingFinalsRaiseRate,
-        double missingFinalsClearRate) {
+        double missingFinalsClearRate,
+        FraudPolicy fraud) {
 
     /** The categories of user behaviour, not counted by default. */
     public static final Set<FailureCategory> USER_SIDE = EnumSet.of(
@@ -67,7 +75,25 @@ public record AlertPolicy(
             EnumSet.complementOf(EnumSet.copyOf(USER_SIDE)),
             Duration.ofMinutes(5),
             0.10,
-            0.05);
+            0.05,
+            FraudPolicy.DEFAULT);
+
+    /** This policy with other fraud signals. */
+    public AlertPolicy withFraud(FraudPolicy policy) {
+        return new AlertPolicy(
+                window,
+                baselineWindow,
+                raiseRate,
+                clearRate,
+                baselineFactor,
+                minAttempts,
+                cooldown,
+                counted,
+                silenceAfter,
+                missingFinalsRaiseRate,
+                missingFinalsClearRate,
+                policy);
+    }
 
     public AlertPolicy {
         if (window.toMillis() < KpiWindows.WINDOW.toMillis()

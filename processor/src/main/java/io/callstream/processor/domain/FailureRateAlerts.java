@@ -24,13 +24,21 @@ import java.util.stream.Collectors;
  * seen (event time) is evaluated. An alert is raised when the lower bound of the window's failure
  * rate ({@link WilsonInterval}, 95 % one-sided) reaches the threshold, the rate itself reaches the
  * baseline's factor, and the window has at least the policy's minimum of calls; it clears when the rate itself falls below the
- * clear rate. Calls finalised EXPIRED (no terminal push) are left out of both counts: they are
+ * clear rate. The baseline is the higher of the window before and the clock hour a week earlier
+ * (from the hour totals, {@link #HISTORY}), where either has the minimum of calls. Calls finalised EXPIRED (no terminal push) are left out of both counts: they are
  * missing data, judged by {@link MissingFinalsAlerts}. The state ({@link AlertTrack}) keeps the minutes the window and
- * baseline cover (or further back, for {@link MissingFinalsAlerts}) and the current episode.
+ * baseline cover (or further back, for {@link MissingFinalsAlerts} and the spend window of {@link
+ * FraudAlerts}), older minutes folded into hour totals, and the current episode.
  */
 public final class FailureRateAlerts {
 
     private static final long MINUTE = KpiWindows.WINDOW.toMillis();
+    private static final long HOUR = Duration.ofHours(1).toMillis();
+    /** How long the hour totals are kept: a week and a day, for the hour-of-week baselines. */
+    public static final Duration HISTORY = Duration.ofDays(8);
+    /** A week, the period of the hour-of-week baselines. */
+    public static final Duration WEEK = Duration.ofDays(7);
+
     private static final int TOP_CATEGORIES = 3;
 
     private final AlertPolicy policy;
@@ -48,6 +56,9 @@ public final class FailureRateAlerts {
     public FailureRateAlerts(AlertPolicy policy, Duration keep) {
         this.policy = policy;
         Duration covered = policy.window().plus(policy.baselineWindow());
+        if (policy.fraud().spendWindow().compareTo(covered) > 0) {
+            covered = policy.fraud().spendWindow();
+        }
         this.keep = keep.compareTo(covered) > 0 ? keep : covered;
     }
 
@@ -82,22 +93,43 @@ public final class FailureRateAlerts {
     public Step apply(AlertTrack track, CallKpi kpi) {
         List<MinuteCount> minutes = new ArrayList<>(track == null ? List.of() : track.getMinutes());
         minutes.removeIf(minute -> minute.getWindowStart().equals(kpi.getWindowStart()));
-        minutes.add(new MinuteCount(
-                kpi.getWindowStart(), kpi.getAttempts(), kpi.getFailures(), kpi.getExpired(), kpi.getNoFinalPush()));
+        minutes.add(MinuteCount.newBuilder()
+                .setWindowStart(kpi.getWindowStart())
+                .setAttempts(kpi.getAttempts())
+                .setFailures(kpi.getFailures())
+                .setExpired(kpi.getExpired())
+                .setNoFinalPush(kpi.getNoFinalPush())
+                .setAnswered(kpi.getAnswered())
+                .setShortCalls(kpi.getShortCalls())
+                .setBilledSeconds(kpi.getBilledSeconds())
+                .setAmount(kpi.getBilledAmount())
+                .build());
         minutes.sort(Comparator.comparing(MinuteCount::getWindowStart));
 
         long end = minutes.getLast().getWindowStart().toEpochMilli() + MINUTE;
         long windowStart = end - policy.window().toMillis();
         long baselineStart = windowStart - policy.baselineWindow().toMillis();
-        minutes.removeIf(minute -> minute.getWindowStart().toEpochMilli() < end - keep.toMillis());
+        List<MinuteCount> hours = new ArrayList<>(track == null ? List.of() : track.getHours());
+        minutes.removeIf(minute -> {
+            boolean old = minute.getWindowStart().toEpochMilli() < end - keep.toMillis();
+            if (old) {
+                fold(hours, minute);
+            }
+            return old;
+        });
+        hours.removeIf(hour -> hour.getWindowStart().toEpochMilli() < end - HISTORY.toMillis());
 
         Evidence window = Evidence.of(minutes, windowStart, end, policy);
         Evidence baseline = Evidence.of(minutes, baselineStart, windowStart, policy);
-        Double baselineRate = baseline.attempts >= policy.minAttempts() ? baseline.rate() : null;
+        Evidence weekAgo = Evidence.of(hours, hourAWeekBefore(end), hourAWeekBefore(end) + HOUR, policy);
+        Double baselineRate = higher(
+                baseline.attempts >= policy.minAttempts() ? baseline.rate() : null,
+                weekAgo.attempts >= policy.minAttempts() ? weekAgo.rate() : null);
 
         AlertTrack.Builder next = AlertTrack.newBuilder(
                         track == null ? newTrack(kpi.getTenantId(), kpi.getVendor()) : track)
-                .setMinutes(minutes);
+                .setMinutes(minutes)
+                .setHours(hours);
         Instant at = Instant.ofEpochMilli(end);
         boolean enough = window.attempts >= policy.minAttempts();
         if (!next.getRaised()) {
@@ -156,6 +188,56 @@ public final class FailureRateAlerts {
                 .build();
     }
 
+    /** The start of the clock hour a week before the window ending at {@code end} (its last minute's hour). */
+    static long hourAWeekBefore(long end) {
+        return Math.floorDiv(end - 1 - WEEK.toMillis(), HOUR) * HOUR;
+    }
+
+    /** The higher of two baselines, either of which may be missing. */
+    static Double higher(Double one, Double other) {
+        if (one == null || other == null) {
+            return one == null ? other : one;
+        }
+        return Math.max(one, other);
+    }
+
+    /** Adds a minute leaving the kept minutes to its clock hour's totals. */
+    static void fold(List<MinuteCount> hours, MinuteCount minute) {
+        long hourStart = Math.floorDiv(minute.getWindowStart().toEpochMilli(), HOUR) * HOUR;
+        int at = 0;
+        while (at < hours.size() && hours.get(at).getWindowStart().toEpochMilli() < hourStart) {
+            at++;
+        }
+        if (at == hours.size() || hours.get(at).getWindowStart().toEpochMilli() != hourStart) {
+            hours.add(
+                    at,
+                    minute.getWindowStart().toEpochMilli() == hourStart
+                            ? minute
+                            : MinuteCount.newBuilder(minute)
+                                    .setWindowStart(Instant.ofEpochMilli(hourStart))
+                                    .build());
+            return;
+        }
+        MinuteCount hour = hours.get(at);
+        Map<FailureCategory, Long> failures = new EnumMap<>(FailureCategory.class);
+        hour.getFailures().forEach(count -> failures.merge(count.getCategory(), count.getCount(), Long::sum));
+        minute.getFailures().forEach(count -> failures.merge(count.getCategory(), count.getCount(), Long::sum));
+        hours.set(
+                at,
+                MinuteCount.newBuilder(hour)
+                        .setAttempts(hour.getAttempts() + minute.getAttempts())
+                        .setFailures(failures.entrySet().stream()
+                                .map(entry -> new CategoryCount(entry.getKey(), entry.getValue()))
+                                .toList())
+                        .setExpired(hour.getExpired() + minute.getExpired())
+                        .setNoFinalPush(hour.getNoFinalPush() + minute.getNoFinalPush())
+                        .setAnswered(hour.getAnswered() + minute.getAnswered())
+                        .setShortCalls(hour.getShortCalls() + minute.getShortCalls())
+                        .setBilledSeconds(hour.getBilledSeconds() + minute.getBilledSeconds())
+                        .setAmount(KpiWindows.plus(hour.getAmount(), minute.getAmount(), 1))
+                        .build());
+    }
+
     /** The baseline compared against and the rule in force, for an alert's message. */
     static String rule(AlertState state, Double baseline, double raiseRate, double clearRate, double factor) {
         return (baseline == null
@@ -168,7 +250,7 @@ public final class FailureRateAlerts {
     }
 
     /** Calls and counted failures over {@code [from, to)}. */
-    private record Evidence(long attempts, long failures, List<CategoryCount> top) {
+    record Evidence(long attempts, long failures, List<CategoryCount> top) {
 
         static Evidence of(List<MinuteCount> minutes, long from, long to, AlertPolicy policy) {
             long attempts = 0;

@@ -7,6 +7,7 @@ import io.callstream.schema.CallOutcome;
 import io.callstream.schema.CategoryCount;
 import io.callstream.schema.FailureCategory;
 import io.callstream.schema.KpiContribution;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,13 +20,18 @@ import java.util.Set;
  * Per tenant, vendor and one-minute window of call start (event time): attempts, answered, ASR,
  * NER (answered plus user-side failures), ACD, post-dial delay, talk and billed seconds, calls
  * per failure category, calls with quality flags, calls finalised EXPIRED and calls without a
- * final push (timed out, answered or not). ACD and post-dial delay leave out calls whose
+ * final push (timed out, answered or not), short calls and the amount of priced calls. ACD and post-dial delay leave out calls whose
  * times a quality flag makes untrustworthy, so one impossible push cannot skew them. {@link #add} and {@link #subtract} take a call's whole contribution, so a
  * corrected version replaces the old one instead of counting twice.
  */
 public final class KpiWindows {
 
     public static final Duration WINDOW = Duration.ofMinutes(1);
+    /**
+     * An answered call that talked this long at most is short: the stuff of toll-fraud and
+     * robocall bursts (each billed at least the tariff's first increment), and of wrong numbers.
+     */
+    public static final int SHORT_CALL_SECONDS = 6;
     /** Failures on the user's side still count as effective network behaviour (NER). */
     static final Set<FailureCategory> USER_SIDE =
             Set.of(FailureCategory.BUSY, FailureCategory.NO_ANSWER, FailureCategory.REJECTED);
@@ -70,6 +76,8 @@ public final class KpiWindows {
                 .setExpired(call.getOutcome() == CallOutcome.EXPIRED)
                 .setNoFinalPush(call.getNoFinalPush() || call.getOutcome() == CallOutcome.EXPIRED)
                 .setTimingSuspect(timingSuspect)
+                .setShortCall(answered && call.getTalkSeconds() <= SHORT_CALL_SECONDS)
+                .setAmount(call.getAmount())
                 .setFinalisedAt(call.getFinalisedAt())
                 .build();
     }
@@ -164,6 +172,8 @@ public final class KpiWindows {
                 .setAvgPostDialDelayMillis(pddSamples > 0 ? (double) pddTotal / pddSamples : null)
                 .setTalkSeconds(talk)
                 .setBilledSeconds(window.getBilledSeconds() + sign * call.getBilledSeconds())
+                .setShortCalls(Math.max(0, window.getShortCalls() + (call.getShortCall() ? sign : 0)))
+                .setBilledAmount(plus(window.getBilledAmount(), call.getAmount(), sign))
                 .setFailures(failures(window.getFailures(), call.getFailureCategory(), sign))
                 .setEmittedAt(emitted)
                 .build();
@@ -195,6 +205,15 @@ public final class KpiWindows {
             }
         });
         return result;
+    }
+
+    /** {@code total} plus {@code sign} times {@code amount}; null while no priced call has counted. */
+    static BigDecimal plus(BigDecimal total, BigDecimal amount, int sign) {
+        if (amount == null) {
+            return total;
+        }
+        BigDecimal signed = sign < 0 ? amount.negate() : amount;
+        return total == null ? signed : total.add(signed);
     }
 
     private static double ratio(long part, long whole) {

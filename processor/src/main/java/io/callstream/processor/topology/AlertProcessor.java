@@ -1,6 +1,7 @@
 package io.callstream.processor.topology;
 
 import io.callstream.processor.domain.FailureRateAlerts;
+import io.callstream.processor.domain.FraudAlerts;
 import io.callstream.processor.domain.MissingFinalsAlerts;
 import io.callstream.processor.domain.SilenceAlerts;
 import io.callstream.schema.AlertInput;
@@ -20,15 +21,18 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Feeds each tenant and vendor's KPI emissions through {@link FailureRateAlerts} and {@link
- * MissingFinalsAlerts}, and the word of its pushes heard to {@link SilenceAlerts}; looks for silent
- * pairs every scan interval (wall clock); forwards transitions.
+ * Feeds each tenant and vendor's KPI emissions through {@link FailureRateAlerts}, {@link
+ * MissingFinalsAlerts} and the short-call and spend signals of {@link FraudAlerts}, the word of its
+ * pushes heard to {@link SilenceAlerts} and the destination prefixes of its calls to {@link
+ * FraudAlerts}; looks for silent pairs and aged new prefixes every scan interval (wall clock);
+ * forwards transitions.
  */
 final class AlertProcessor implements Processor<String, AlertInput, String, CallAlert> {
 
     private final FailureRateAlerts alerts;
     private final MissingFinalsAlerts missingFinals;
     private final SilenceAlerts silence;
+    private final FraudAlerts fraud;
     private final Duration scanInterval;
     private final TopologyListener listener;
     private ProcessorContext<String, CallAlert> context;
@@ -39,11 +43,13 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Call
             FailureRateAlerts alerts,
             MissingFinalsAlerts missingFinals,
             SilenceAlerts silence,
+            FraudAlerts fraud,
             Duration scanInterval,
             TopologyListener listener) {
         this.alerts = alerts;
         this.missingFinals = missingFinals;
         this.silence = silence;
+        this.fraud = fraud;
         this.scanInterval = scanInterval;
         this.listener = listener;
     }
@@ -67,17 +73,29 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Call
         if (kpi == null) {
             AlertTrack known =
                     track != null ? track : FailureRateAlerts.newTrack(input.getTenantId(), input.getVendor());
-            FailureRateAlerts.Step heard =
-                    silence.heard(known, input.getHeardAt(), Instant.ofEpochMilli(context.currentSystemTimeMs()));
-            tracks.put(record.key(), heard.track());
-            forward(record.key(), heard.alert());
+            Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+            if (input.getHeardAt() != null) {
+                FailureRateAlerts.Step heard = silence.heard(known, input.getHeardAt(), now);
+                forward(record.key(), heard.alert());
+                known = heard.track();
+            }
+            if (!input.getDestinations().isEmpty()) {
+                FailureRateAlerts.Step destinations = fraud.destinations(known, input.getDestinations(), now);
+                forward(record.key(), destinations.alert());
+                known = destinations.track();
+            }
+            tracks.put(record.key(), known);
             return;
         }
         FailureRateAlerts.Step step = alerts.apply(track, kpi);
         forward(record.key(), step.alert());
         FailureRateAlerts.Step settled = missingFinals.apply(step.track());
-        tracks.put(record.key(), settled.track());
         forward(record.key(), settled.alert());
+        FailureRateAlerts.Step shortCalls = fraud.shortCalls(settled.track());
+        forward(record.key(), shortCalls.alert());
+        FailureRateAlerts.Step spend = fraud.spend(shortCalls.track());
+        tracks.put(record.key(), spend.track());
+        forward(record.key(), spend.alert());
     }
 
     private void lookForSilence(long now) {
@@ -88,6 +106,11 @@ final class AlertProcessor implements Processor<String, AlertInput, String, Call
                 FailureRateAlerts.Step step = silence.check(entry.value, Instant.ofEpochMilli(now), watchingSince);
                 if (step.alert() != null) {
                     silent.add(KeyValue.pair(entry.key, step));
+                }
+                // (new destination prefixes age on the wall clock: an episode clears without new calls)
+                FailureRateAlerts.Step aged = fraud.checkDestinations(step.track(), Instant.ofEpochMilli(now));
+                if (aged.alert() != null) {
+                    silent.add(KeyValue.pair(entry.key, aged));
                 }
             }
         }

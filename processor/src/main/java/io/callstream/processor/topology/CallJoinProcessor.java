@@ -1,6 +1,7 @@
 package io.callstream.processor.topology;
 
 import io.callstream.processor.domain.CallJoiner;
+import io.callstream.processor.domain.Destinations;
 import io.callstream.processor.domain.FailureRateAlerts;
 import io.callstream.processor.domain.KpiWindows;
 import io.callstream.processor.domain.RetainedCalls;
@@ -11,6 +12,7 @@ import io.callstream.schema.CallEvent;
 import io.callstream.schema.CallOutcome;
 import io.callstream.schema.CallState;
 import io.callstream.schema.DeadLetter;
+import io.callstream.schema.DestinationCount;
 import io.callstream.schema.KpiContribution;
 import io.callstream.schema.Topics;
 import java.nio.ByteBuffer;
@@ -53,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * <p>Due calls are found through an index store keyed {@code <deadline>|<call key>}, so a
  * punctuation reads only what is due, not every call. The same punctuation tells the alerts which
  * tenants and vendors were heard since the last one ({@link AlertInput}, the latest push's
- * timestamp), which is what their silence is judged on.
+ * timestamp), which is what their silence is judged on, and the destination prefixes of the calls
+ * finalised for the first time since, which new destinations are judged on.
  */
 final class CallJoinProcessor implements Processor<byte[], byte[], String, Object> {
 
@@ -70,7 +73,7 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
     private KeyValueStore<String, String> deadlines;
     /** When this task first ran: calls older than that were never seen here (a backfill), not forgotten. */
     private long runningSince;
-    /** Per tenant and vendor, the timestamp of the latest push since the last punctuation. */
+    /** Per tenant and vendor, the latest push's timestamp and the new calls' destinations since the last punctuation. */
     private final Map<String, AlertInput> heard = new HashMap<>();
 
     CallJoinProcessor(TopologySettings settings, ReferenceTables reference, Deserializer<Object> events) {
@@ -178,20 +181,42 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
 
     /** Notes that a push of the event's tenant and vendor arrived at {@code timestamp} (ingest's). */
     private void heard(CallEvent event, long timestamp) {
-        // (the key the alerts are partitioned by: these meet the pair's KPI emissions there)
-        String pair = FailureRateAlerts.key(event.getTenantId(), event.getVendor());
-        AlertInput known = heard.get(pair);
-        if (known == null) {
-            heard.put(
-                    pair,
-                    AlertInput.newBuilder()
-                            .setTenantId(event.getTenantId())
-                            .setVendor(event.getVendor())
-                            .setHeardAt(Instant.ofEpochMilli(timestamp))
-                            .build());
-        } else if (known.getHeardAt().toEpochMilli() < timestamp) {
+        AlertInput known = pending(event.getTenantId(), event.getVendor());
+        if (known.getHeardAt() == null || known.getHeardAt().toEpochMilli() < timestamp) {
             known.setHeardAt(Instant.ofEpochMilli(timestamp)); // (one record per pair and scan, not per push)
         }
+    }
+
+    /** Counts a new call's destination prefix for its tenant and vendor's next alert input. */
+    private void destination(Call call) {
+        String prefix = Destinations.prefix(call);
+        if (prefix == null) {
+            return;
+        }
+        List<DestinationCount> destinations =
+                pending(call.getTenantId(), call.getVendor()).getDestinations();
+        for (DestinationCount count : destinations) {
+            if (count.getPrefix().equals(prefix)) {
+                count.setCalls(count.getCalls() + 1);
+                if (count.getExampleCallIds().size() < Destinations.EXAMPLES) {
+                    count.getExampleCallIds().add(call.getCallId());
+                }
+                return;
+            }
+        }
+        destinations.add(new DestinationCount(prefix, 1L, new ArrayList<>(List.of(call.getCallId()))));
+    }
+
+    /** The pair's alert input pending until the next punctuation (mutable, one per pair and scan). */
+    private AlertInput pending(String tenantId, String vendor) {
+        // (the key the alerts are partitioned by: these meet the pair's KPI emissions there)
+        return heard.computeIfAbsent(
+                FailureRateAlerts.key(tenantId, vendor),
+                pair -> AlertInput.newBuilder()
+                        .setTenantId(tenantId)
+                        .setVendor(vendor)
+                        .setDestinations(new ArrayList<>())
+                        .build());
     }
 
     /**
@@ -269,6 +294,9 @@ final class CallJoinProcessor implements Processor<byte[], byte[], String, Objec
         change.forEach(contribution -> KpiWindows.apply(null, contribution));
         context.forward(new Record<>(key, call, now));
         forward(change, now);
+        if (previous == null) {
+            destination(call);
+        }
         settings.listener().callEmitted(call);
         return call;
     }

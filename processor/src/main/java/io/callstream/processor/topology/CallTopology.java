@@ -1,6 +1,7 @@
 package io.callstream.processor.topology;
 
 import io.callstream.processor.domain.FailureRateAlerts;
+import io.callstream.processor.domain.FraudAlerts;
 import io.callstream.processor.domain.KpiWindows;
 import io.callstream.processor.domain.MissingFinalsAlerts;
 import io.callstream.processor.domain.SilenceAlerts;
@@ -43,11 +44,12 @@ import org.apache.kafka.streams.state.Stores;
  *   call-events ─▶ join-calls (call-state, call-deadlines) ─┬─▶ calls
  *                                                         ├─▶ dead-letters
  *                                                         ├─▶ KPI contributions
- *                                                         └─▶ pushes heard, per tenant and vendor ─┐
+ *                                                         └─▶ pushes heard and destinations, per tenant and vendor ─┐
  *   KPI contributions ─▶ by tenant, vendor, minute ─▶ kpi-minutes ─▶ call-kpis                 │
  *                                                              └─▶ by tenant, vendor ◀───────────┘
  *                                                                  ─▶ alert-tracks ─▶ call-alerts
- *                                                                  (failure rates, missing finals; silence, on the wall clock)
+ *                                                                  (failure rates, missing finals, short calls, spend;
+ *                                                                   silence and new destinations, on the wall clock)
  *   code-mappings, tariffs ─▶ global stores, read by join-calls
  * </pre>
  *
@@ -166,6 +168,7 @@ public final class CallTopology {
                                     new FailureRateAlerts(settings.alerts(), missingFinals.reach()),
                                     missingFinals,
                                     new SilenceAlerts(settings.alerts(), missingFinals.reach()),
+                                    new FraudAlerts(settings.alerts()),
                                     settings.scanInterval(),
                                     settings.listener());
                         },

@@ -48,6 +48,21 @@ public record TopologySettings(
         }
     }
 
+    /** These settings with another alert policy. */
+    public TopologySettings withAlerts(AlertPolicy policy) {
+        return new TopologySettings(
+                serdeConfig,
+                knownVendors,
+                finaliseAfter,
+                retainFor,
+                lateHorizon,
+                maxEventsPerCall,
+                scanInterval,
+                policy,
+                reconciliation,
+                listener);
+    }
+
     /** The default late-event horizon: as long as the raw archive is kept. */
     public static final Duration LATE_HORIZON = Duration.ofDays(30);
     /** The default cap of distinct events per call (a call has a handful; a loop of pushes thousands). */

@@ -147,7 +147,8 @@ class FailureRateAlertsTest {
                 EnumSet.of(FailureCategory.NO_ANSWER),
                 Duration.ZERO,
                 0.10,
-                0.05));
+                0.05,
+                FraudPolicy.DEFAULT));
         assertThat(noAnswers
                         .apply(null, kpi(5, 20, List.of(new CategoryCount(FailureCategory.NO_ANSWER, 15L))))
                         .alert())
@@ -204,8 +205,41 @@ class FailureRateAlertsTest {
                         AlertPolicy.DEFAULT.counted(),
                         Duration.ZERO,
                         0.10,
-                        0.05))
+                        0.05,
+                        FraudPolicy.DEFAULT))
                 .hasMessageContaining("hysteresis");
+    }
+
+    @Test
+    void shouldNotPageOnAnHourOfTheWeekThatAlwaysFailsMore() {
+        int weekAgo = -7 * 24 * 60;
+        wholeMinutes(weekAgo, 60, 20, 1); // 5 %
+        wholeMinutes(weekAgo + 60, 60, 20, 8); // 03:00 to 04:00 a week ago: 40 %, and paged then
+        wholeMinutes(weekAgo + 120, -weekAgo - 60, 20, 1); // up to 02:00 to 03:00 today, 5 %
+        assertThat(emitted).extracting(CallAlert::getEventTime).allMatch(at -> at.isBefore(T0));
+        emitted.clear();
+
+        wholeMinutes(60, 60, 20, 8); // 03:00 to 04:00 again: 40 % < 2 × 40 % (that hour a week ago)
+
+        assertThat(emitted).isEmpty();
+    }
+
+    @Test
+    void shouldPageOnTheSameRiseWithoutThatWeek() {
+        int weekAgo = -7 * 24 * 60;
+        wholeMinutes(weekAgo, -weekAgo + 60, 20, 1);
+
+        wholeMinutes(60, 60, 20, 8); // 40 % ≥ 2 × 5 %, Wilson bound of 40 of 100 32.3 % ≥ 30 %
+
+        assertThat(emitted).extracting(CallAlert::getState).containsExactly(AlertState.RAISED);
+        assertThat(emitted.getFirst().getBaselineRate()).isEqualTo(0.05);
+    }
+
+    /** As {@link #minutes}, but each minute emitted once, whole (a week of minutes in a test). */
+    private void wholeMinutes(int first, int count, long attempts, long failed) {
+        for (int minute = first; minute < first + count; minute++) {
+            apply(kpi(minute, attempts, List.of(new CategoryCount(FailureCategory.NETWORK_ERROR, failed))));
+        }
     }
 
     /** {@code count} minutes from {@code first}, each of {@code attempts} calls, {@code failed} of them network errors. */

@@ -184,7 +184,8 @@ class SilenceAlertsTest {
                 AlertPolicy.DEFAULT.counted(),
                 Duration.ZERO,
                 0.10,
-                0.05);
+                0.05,
+                FraudPolicy.DEFAULT);
 
         AlertTrack track = history(20, 1, 30);
         assertThat(new SilenceAlerts(off, DORMANT_AFTER)

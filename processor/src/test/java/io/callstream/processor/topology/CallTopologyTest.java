@@ -3,8 +3,10 @@ package io.callstream.processor.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.callstream.processor.domain.AlertPolicy;
 import io.callstream.processor.domain.CodeRule;
 import io.callstream.processor.domain.CodeTable;
+import io.callstream.processor.domain.FraudPolicy;
 import io.callstream.processor.domain.Tariff;
 import io.callstream.registry.core.InMemorySchemaRegistryClient;
 import io.callstream.registry.serde.KafkaAvroDeserializer;
@@ -70,9 +72,12 @@ class CallTopologyTest {
     TestInputTopic<String, Object> codeMappings;
     TestInputTopic<String, Object> tariffs;
 
+    AlertPolicy policy = AlertPolicy.DEFAULT;
+
     @BeforeEach
     void start() {
-        TopologySettings settings = TopologySettings.bundled(serdeConfig, FINALISE_AFTER, RETAIN_FOR);
+        TopologySettings settings = TopologySettings.bundled(serdeConfig, FINALISE_AFTER, RETAIN_FOR)
+                .withAlerts(policy);
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "callstream-processor-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -563,6 +568,78 @@ class CallTopologyTest {
         CallAlert cleared = emitted.get(1);
         assertThat(cleared.getAlertId()).isEqualTo(raised.getAlertId());
         assertThat(cleared.getWindowStart()).isEqualTo(START.plus(Duration.ofMinutes(10)));
+    }
+
+    @Test
+    void shouldRaiseThenClearShortCallsAndNewDestinationsOnAFraudBurst() {
+        // destinations learned for 20 minutes and new for 20 (an hour each by default: fewer calls to drive)
+        FraudPolicy learnFast = FraudPolicy.DEFAULT;
+        policy = AlertPolicy.DEFAULT.withFraud(new FraudPolicy(
+                learnFast.shortCallsRaiseShare(),
+                learnFast.shortCallsClearShare(),
+                learnFast.minShortCalls(),
+                Duration.ofMinutes(20),
+                Duration.ofMinutes(20),
+                learnFast.minNewDestinationCalls(),
+                learnFast.spendWindow(),
+                learnFast.spendHistory(),
+                learnFast.spendRaiseFactor(),
+                learnFast.spendClearFactor()));
+        restart();
+        int call = 0;
+        for (int minute = 0; minute < 40; minute++) { // the wall clock keeping pace
+            Instant start = START.plus(Duration.ofMinutes(minute));
+            boolean fraud = minute >= 25 && minute < 30;
+            for (int i = 0; i < (fraud ? 30 : 10); i++) {
+                // 10 ordinary calls a minute (40 s) to mobile numbers; in minutes 25-29, 20 more of 3 s
+                // to an international premium range, 00882, never called before: 100 of 150 short
+                boolean short_ = fraud && i >= 10;
+                String callId = (short_ ? "fraud-" : "call-") + call++;
+                pipe(List.of(event(callId, "ucpaas", Leg.B, CallEventType.CALL_RECORD, start.plusSeconds(50))
+                        .setPartyNumber(short_ ? "008821300" + i : "1380013" + (1000 + i))
+                        .setDialTime(start)
+                        .setAnswerTime(start.plusSeconds(10))
+                        .setEndTime(start.plusSeconds(short_ ? 13 : 50))
+                        .setStateCode("0")
+                        .setStateSource("reason")
+                        .build()));
+            }
+            driver.advanceWallClockTime(Duration.ofMinutes(1));
+        }
+
+        List<CallAlert> emitted =
+                alerts.readValuesToList().stream().map(CallAlert.class::cast).toList();
+
+        assertThat(emitted)
+                .as("one episode of each, and no other alert")
+                .extracting(CallAlert::getKind, CallAlert::getState)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(AlertKind.SHORT_CALLS, AlertState.RAISED),
+                        org.assertj.core.groups.Tuple.tuple(AlertKind.SHORT_CALLS, AlertState.CLEARED),
+                        org.assertj.core.groups.Tuple.tuple(AlertKind.NEW_DESTINATIONS, AlertState.RAISED));
+        CallAlert destinations = emitted.stream()
+                .filter(alert -> alert.getKind() == AlertKind.NEW_DESTINATIONS)
+                .findFirst()
+                .orElseThrow();
+        assertThat(destinations.getPrefixes()).containsExactly("00882");
+        assertThat(destinations.getExampleCallIds()).isNotEmpty().allMatch(id -> id.startsWith("fraud-"));
+        assertThat(destinations.getAttempts()).isGreaterThanOrEqualTo(10);
+        CallAlert shortCalls = emitted.stream()
+                .filter(alert -> alert.getKind() == AlertKind.SHORT_CALLS)
+                .findFirst()
+                .orElseThrow();
+        assertThat(shortCalls.getMessage()).contains("SHORT_CALLS RAISED t-1/ucpaas");
+
+        // 20 minutes after 00882 was first seen it is one of the tenant's destinations: cleared
+        driver.advanceWallClockTime(Duration.ofMinutes(10));
+        List<CallAlert> later = alerts.readValuesToList().stream()
+                .map(CallAlert.class::cast)
+                .filter(alert -> alert.getKind() != AlertKind.SILENCE) // (35 minutes without a push)
+                .toList();
+        assertThat(later)
+                .extracting(CallAlert::getKind, CallAlert::getState, CallAlert::getAlertId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(
+                        AlertKind.NEW_DESTINATIONS, AlertState.CLEARED, destinations.getAlertId()));
     }
 
     @Test

@@ -143,6 +143,8 @@ public final class RowMapper {
             optional(kpi, "postDialDelayTotalMillis"),
             optional(kpi, "expired"),
             optional(kpi, "noFinalPush"),
+            optional(kpi, "shortCalls"),
+            optional(kpi, "billedAmount"),
             instant(kpi, "emittedAt"),
             offset
         });
@@ -167,6 +169,11 @@ public final class RowMapper {
             alert.getString("message"),
             optional(alert, "kind"),
             optional(alert, "expectedAttempts"),
+            optional(alert, "billedSeconds"),
+            optional(alert, "amount"),
+            optional(alert, "baselineAmount"),
+            joined(alert, "prefixes"),
+            joined(alert, "exampleCallIds"),
             offset
         });
     }
@@ -189,6 +196,15 @@ public final class RowMapper {
     private static Object optional(Struct struct, String field) {
         Field known = struct.schema().field(field);
         return known == null ? null : struct.get(known);
+    }
+
+    /** A list of strings, comma-separated; null when empty or when the record lacks the field. */
+    private static String joined(Struct struct, String field) {
+        Object values = optional(struct, field);
+        if (!(values instanceof List<?> list) || list.isEmpty()) {
+            return null;
+        }
+        return list.stream().map(Object::toString).collect(Collectors.joining(","));
     }
 
     private static Integer optionalInt(Struct struct, String field) {

@@ -137,6 +137,8 @@ public record Table(Kind kind, String name, List<Column> columns, List<String> k
                                 optional("post_dial_delay_total_ms", BIGINT),
                                 optional("expired", BIGINT),
                                 optional("no_final_push", BIGINT),
+                                optional("short_calls", BIGINT),
+                                optional("billed_amount", MONEY),
                                 required("emitted_at", TIMESTAMP),
                                 required("version", BIGINT)),
                         List.of("tenant_id", "vendor", "window_start"));
@@ -162,6 +164,11 @@ public record Table(Kind kind, String name, List<Column> columns, List<String> k
                                 required("message", TEXT),
                                 optional("kind", TEXT),
                                 optional("expected_attempts", DOUBLE),
+                                optional("billed_seconds", BIGINT),
+                                optional("amount", MONEY),
+                                optional("baseline_amount", MONEY),
+                                optional("prefixes", TEXT),
+                                optional("example_call_ids", TEXT),
                                 required("version", BIGINT)),
                         List.of("alert_id", "state"));
         };

@@ -221,6 +221,8 @@ public abstract class RowWriterContract {
             2_000L,
             3L,
             4L,
+            2L,
+            new java.math.BigDecimal("1.250000"),
             T0,
             offset
         }));
@@ -245,6 +247,11 @@ public abstract class RowWriterContract {
             "a \"quoted\" message",
             "FAILURE_RATE",
             null,
+            null,
+            null,
+            null,
+            "00882,00537",
+            "c-1,c-2",
             offset
         }));
     }
