@@ -129,12 +129,21 @@ public final class FraudAlerts {
                 track.getHours().isEmpty()
                         ? Long.MAX_VALUE
                         : track.getHours().getFirst().getWindowStart().toEpochMilli());
-        long from = Math.max(windowStart - fraud.spendHistory().toMillis(), earliest);
+        // during an episode the baseline stays the one it was raised against: the spend it is about
+        // would otherwise become the baseline and clear it while it goes on
+        long baselineEnd = track.getSpendRaisedAt() == null
+                ? windowStart
+                : Math.min(windowStart, track.getSpendRaisedAt().toEpochMilli() - span);
+        if (baselineEnd < minutes.getFirst().getWindowStart().toEpochMilli()) {
+            // (that far back only hour totals are left: whole hours, or one would count past the end)
+            baselineEnd = Math.floorDiv(baselineEnd, HOUR) * HOUR;
+        }
+        long from = Math.max(baselineEnd - fraud.spendHistory().toMillis(), earliest);
         Billed baseline = null;
-        if (windowStart - from >= span) {
-            baseline = Billed.of(minutes, from, windowStart)
-                    .plus(Billed.of(track.getHours(), from, windowStart))
-                    .scaled(span, windowStart - from);
+        if (baselineEnd - from >= span) {
+            baseline = Billed.of(minutes, from, baselineEnd)
+                    .plus(Billed.of(track.getHours(), from, baselineEnd))
+                    .scaled(span, baselineEnd - from);
         }
         long weekFrom = Math.floorDiv(windowStart - FailureRateAlerts.WEEK.toMillis(), HOUR) * HOUR;
         long weekTo = FailureRateAlerts.hourAWeekBefore(end) + HOUR;
@@ -157,6 +166,7 @@ public final class FraudAlerts {
                             >= fraud.spendRaiseFactor()) {
                 AlertTrack next = AlertTrack.newBuilder(track)
                         .setSpendAlertId(key(track) + ":spend:" + end)
+                        .setSpendRaisedAt(at)
                         .build();
                 return new Step(next, spendAlert(next, AlertState.RAISED, at, window, baseline, ratio));
             }
@@ -165,6 +175,7 @@ public final class FraudAlerts {
             return new Step(
                     AlertTrack.newBuilder(track)
                             .setSpendAlertId(null)
+                            .setSpendRaisedAt(null)
                             .setSpendClearedAt(at)
                             .build(),
                     alert);
@@ -226,6 +237,7 @@ public final class FraudAlerts {
             next.setFirstHeardAt(now);
         }
         Instant learnedAt = next.getFirstHeardAt().plus(fraud.learnFor());
+        boolean raised = track.getDestinationsAlertId() != null;
         List<KnownDestination> known = new ArrayList<>(track.getDestinations());
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < known.size(); i++) {
@@ -240,8 +252,9 @@ public final class FraudAlerts {
                         count.getPrefix(),
                         now,
                         count.getCalls(),
+                        now,
                         learning ? List.of() : limit(count.getExampleCallIds(), Destinations.EXAMPLES)));
-            } else if (isNew(known.get(at), learnedAt, now)) {
+            } else if (isNew(known.get(at), learnedAt, now, raised)) {
                 KnownDestination seen = known.get(at);
                 List<String> examples = new ArrayList<>(seen.getExampleCallIds());
                 examples.addAll(count.getExampleCallIds());
@@ -250,12 +263,13 @@ public final class FraudAlerts {
                         KnownDestination.newBuilder(seen)
                                 .setCalls(seen.getCalls() + count.getCalls())
                                 .setExampleCallIds(limit(examples, Destinations.EXAMPLES))
+                                .setLastSeen(now)
                                 .build());
             }
         }
         while (known.size() > Destinations.MAX_KNOWN) {
             int oldest = 0;
-            while (oldest < known.size() - 1 && isNew(known.get(oldest), learnedAt, now)) {
+            while (oldest < known.size() - 1 && isNew(known.get(oldest), learnedAt, now, raised)) {
                 oldest++;
             }
             known.remove(oldest);
@@ -263,14 +277,18 @@ public final class FraudAlerts {
         return checkDestinations(next.setDestinations(known).build(), now);
     }
 
-    /** Evaluates NEW_DESTINATIONS at wall-clock {@code now}: clears an episode once no prefix is new. */
+    /**
+     * Evaluates NEW_DESTINATIONS at wall-clock {@code now}: clears an episode once no prefix is new,
+     * its own prefixes no longer called within the window.
+     */
     public Step checkDestinations(AlertTrack track, Instant now) {
         if (track.getFirstHeardAt() == null) {
             return new Step(track, null);
         }
         Instant learnedAt = track.getFirstHeardAt().plus(fraud.learnFor());
+        boolean raised = track.getDestinationsAlertId() != null;
         List<KnownDestination> fresh = track.getDestinations().stream()
-                .filter(destination -> isNew(destination, learnedAt, now))
+                .filter(destination -> isNew(destination, learnedAt, now, raised))
                 .sorted(Comparator.comparingLong(KnownDestination::getCalls).reversed())
                 .toList();
         long calls = fresh.stream().mapToLong(KnownDestination::getCalls).sum();
@@ -338,10 +356,18 @@ public final class FraudAlerts {
                 .build();
     }
 
-    /** Whether a prefix counts as new at {@code now}: first seen after the learning time, within the window. */
-    private boolean isNew(KnownDestination destination, Instant learnedAt, Instant now) {
+    /**
+     * Whether a prefix counts as new at {@code now}: first seen after the learning time, within the
+     * window; while an episode is raised, also while it is still called within the window (a fraud
+     * that goes on does not make its destinations the tenant's own).
+     */
+    private boolean isNew(KnownDestination destination, Instant learnedAt, Instant now, boolean raised) {
+        Instant since = now.minus(fraud.newDestinationsWindow());
         return !destination.getFirstSeen().isBefore(learnedAt)
-                && destination.getFirstSeen().isAfter(now.minus(fraud.newDestinationsWindow()));
+                && (destination.getFirstSeen().isAfter(since)
+                        || (raised
+                                && destination.getLastSeen() != null
+                                && destination.getLastSeen().isAfter(since)));
     }
 
     /**

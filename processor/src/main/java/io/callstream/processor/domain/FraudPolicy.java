@@ -18,7 +18,7 @@ import java.time.Duration;
  * <p>SPEND: what the last {@code spendWindow} billed (the amount where tariffs price the calls,
  * else billed minutes) is at least {@code spendRaiseFactor} times its baseline, also at the lower
  * bound of the billed minutes (Poisson, 95 %; a rise that is not noise), with at least the policy's
- * minimum of calls in billed minutes; cleared below {@code spendClearFactor} times the baseline. The baseline is the higher of the mean per window over the {@code spendHistory} before
+ * minimum of calls in billed minutes; cleared below {@code spendClearFactor} times the baseline (during an episode, the baseline before it was raised). The baseline is the higher of the mean per window over the {@code spendHistory} before
  * (at least one window of it) and the same window a week earlier (when the pair has that history).
  *
  * @param minNewDestinationCalls calls to new prefixes that raise NEW_DESTINATIONS; 0 for none

@@ -120,6 +120,22 @@ class FraudAlertsTest {
     }
 
     @Test
+    void shouldStayRaisedWhileTheSpendGoesOnAndClearWhenItStops() {
+        kpiHours(0, 180, 10);
+        kpiHours(180, 540, 40); // six hours at 4×: a baseline taking them in would be 1,600 min an hour at 7 h
+
+        assertThat(kinds(AlertKind.SPEND)).extracting(CallAlert::getState).containsExactly(AlertState.RAISED);
+
+        kpiHours(540, 600, 10);
+        assertThat(kinds(AlertKind.SPEND))
+                .extracting(CallAlert::getState)
+                .containsExactly(AlertState.RAISED, AlertState.CLEARED);
+        assertThat(kinds(AlertKind.SPEND).get(1).getBaselineBilledSeconds())
+                .as("the baseline it was raised against: 600 min an hour")
+                .isEqualTo(36_000.0);
+    }
+
+    @Test
     void shouldNotPageOnAFewBilledMinutesWhoseRiseMayBeNoise() {
         // 5 min an hour before, 20 now (4×, and the minimum of 20 billed minutes), but the lower bound
         // of 20 is 20 (1 − 1/180 − 1.645/(3 √20))³ = 13.3: 2.65× < 3×
@@ -168,14 +184,16 @@ class FraudAlertsTest {
         kpiHours(weekAgo + 120, 60, 10);
         kpiHours(60, 120, 40); // 03:00 to 04:00 again: 4× the day before, as a week ago
 
-        // the first time, with no week behind it, the rise paged; this week it does not
+        // the first time, with no week behind it, the rise paged (cleared when the hour's billing fell
+        // below 1.5× the baseline it was raised against, 9 minutes of 40 left in the window); this
+        // week it does not
         assertThat(kinds(AlertKind.SPEND))
                 .extracting(CallAlert::getState, CallAlert::getEventTime)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(
                                 AlertState.RAISED, T0.plus(Duration.ofMinutes(weekAgo + 120))),
                         org.assertj.core.groups.Tuple.tuple(
-                                AlertState.CLEARED, T0.plus(Duration.ofMinutes(weekAgo + 145))));
+                                AlertState.CLEARED, T0.plus(Duration.ofMinutes(weekAgo + 171))));
     }
 
     @Test
@@ -210,9 +228,11 @@ class FraudAlertsTest {
                 .contains("NEW_DESTINATIONS RAISED t-1/ytx: 10 calls in 60 min to 2 destination prefixes")
                 .contains("00537 (8), 00252 (2)");
 
-        check(later.plus(Duration.ofMinutes(69))); // 00252 first seen 10 minutes after 00537: still new
+        // the fraud goes on: 00537 is called again 50 minutes after it was first seen
+        destinations(later.plus(Duration.ofMinutes(50)), count("00537", 1, "x-4"));
+        check(later.plus(Duration.ofMinutes(75))); // past the hour of both prefixes, not of that call
         assertThat(emitted).hasSize(1);
-        check(later.plus(Duration.ofMinutes(71)));
+        check(later.plus(Duration.ofMinutes(111)));
         assertThat(emitted).extracting(CallAlert::getState).containsExactly(AlertState.RAISED, AlertState.CLEARED);
         assertThat(emitted.get(1).getAlertId()).isEqualTo(raised.getAlertId());
     }
