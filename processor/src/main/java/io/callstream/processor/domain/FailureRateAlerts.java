@@ -193,6 +193,16 @@ public final class FailureRateAlerts {
         return Math.floorDiv(end - 1 - WEEK.toMillis(), HOUR) * HOUR;
     }
 
+    /** The minutes (or hour totals) that start in {@code [from, to)}. */
+    static List<MinuteCount> between(List<MinuteCount> counts, long from, long to) {
+        return counts.stream()
+                .filter(count -> {
+                    long start = count.getWindowStart().toEpochMilli();
+                    return start >= from && start < to;
+                })
+                .toList();
+    }
+
     /** The higher of two baselines, either of which may be missing. */
     static Double higher(Double one, Double other) {
         if (one == null || other == null) {
@@ -255,11 +265,7 @@ public final class FailureRateAlerts {
         static Evidence of(List<MinuteCount> minutes, long from, long to, AlertPolicy policy) {
             long attempts = 0;
             Map<FailureCategory, Long> byCategory = new EnumMap<>(FailureCategory.class);
-            for (MinuteCount minute : minutes) {
-                long start = minute.getWindowStart().toEpochMilli();
-                if (start < from || start >= to) {
-                    continue;
-                }
+            for (MinuteCount minute : between(minutes, from, to)) {
                 // a call finalised EXPIRED has no known end: it is missing data (MissingFinalsAlerts),
                 // not a failure, and its category is UNKNOWN unless a progress push stated one
                 attempts += minute.getAttempts() - minute.getExpired();

@@ -412,16 +412,10 @@ public final class FraudAlerts {
     private record Share(long answered, long shortCalls) {
 
         static Share of(List<MinuteCount> counts, long from, long to) {
-            long answered = 0;
-            long shortCalls = 0;
-            for (MinuteCount count : counts) {
-                long start = count.getWindowStart().toEpochMilli();
-                if (start >= from && start < to) {
-                    answered += count.getAnswered();
-                    shortCalls += count.getShortCalls();
-                }
-            }
-            return new Share(answered, shortCalls);
+            List<MinuteCount> within = FailureRateAlerts.between(counts, from, to);
+            return new Share(
+                    within.stream().mapToLong(MinuteCount::getAnswered).sum(),
+                    within.stream().mapToLong(MinuteCount::getShortCalls).sum());
         }
 
         double share() {
@@ -433,18 +427,15 @@ public final class FraudAlerts {
     private record Billed(long calls, double seconds, BigDecimal amount) {
 
         static Billed of(List<MinuteCount> counts, long from, long to) {
-            long calls = 0;
-            long seconds = 0;
+            List<MinuteCount> within = FailureRateAlerts.between(counts, from, to);
             BigDecimal amount = null;
-            for (MinuteCount count : counts) {
-                long start = count.getWindowStart().toEpochMilli();
-                if (start >= from && start < to) {
-                    calls += count.getAttempts();
-                    seconds += count.getBilledSeconds();
-                    amount = KpiWindows.plus(amount, count.getAmount(), 1);
-                }
+            for (MinuteCount count : within) {
+                amount = KpiWindows.plus(amount, count.getAmount(), 1);
             }
-            return new Billed(calls, seconds, amount);
+            return new Billed(
+                    within.stream().mapToLong(MinuteCount::getAttempts).sum(),
+                    within.stream().mapToLong(MinuteCount::getBilledSeconds).sum(),
+                    amount);
         }
 
         Billed plus(Billed other) {

@@ -142,17 +142,13 @@ public final class MissingFinalsAlerts {
     private record Count(long calls, long expired) {
 
         static Count of(List<MinuteCount> minutes, long from, long to) {
-            long calls = 0;
-            long expired = 0;
-            for (MinuteCount minute : minutes) {
-                long start = minute.getWindowStart().toEpochMilli();
-                if (start >= from && start < to) {
-                    calls += minute.getAttempts();
+            List<MinuteCount> within = FailureRateAlerts.between(minutes, from, to);
+            return new Count(
+                    within.stream().mapToLong(MinuteCount::getAttempts).sum(),
                     // (minutes counted before noFinalPush existed have only the EXPIRED ones)
-                    expired += Math.max(minute.getNoFinalPush(), minute.getExpired());
-                }
-            }
-            return new Count(calls, expired);
+                    within.stream()
+                            .mapToLong(minute -> Math.max(minute.getNoFinalPush(), minute.getExpired()))
+                            .sum());
         }
 
         double rate() {
