@@ -2,6 +2,7 @@ package io.callstream.processor.domain;
 
 import io.callstream.schema.FailureCategory;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -77,6 +78,11 @@ public record AlertPolicy(
             0.10,
             0.05,
             FraudPolicy.DEFAULT);
+
+    /** Whether an episode that cleared at {@code clearedAt} (null: none yet) is still cooling down at {@code at}. */
+    public boolean cooling(Instant clearedAt, Instant at) {
+        return clearedAt != null && at.isBefore(clearedAt.plus(cooldown));
+    }
 
     /** This policy with other fraud signals. */
     public AlertPolicy withFraud(FraudPolicy policy) {

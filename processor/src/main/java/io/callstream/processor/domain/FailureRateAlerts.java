@@ -71,6 +71,11 @@ public final class FailureRateAlerts {
     }
 
     /** The key of a tenant and vendor's alerts: {@code tenant:vendor}. */
+    public static String key(AlertTrack track) {
+        return key(track.getTenantId(), track.getVendor());
+    }
+
+    /** The key of a tenant and vendor's alerts: {@code tenant:vendor}. */
     public static String key(String tenantId, String vendor) {
         return tenantId + ":" + vendor;
     }
@@ -133,13 +138,17 @@ public final class FailureRateAlerts {
         Instant at = Instant.ofEpochMilli(end);
         boolean enough = window.attempts >= policy.minAttempts();
         if (!next.getRaised()) {
-            boolean cooling = next.getClearedAt() != null
-                    && at.isBefore(next.getClearedAt().plus(policy.cooldown()));
+            boolean cooling = policy.cooling(next.getClearedAt(), at);
             // a rise counts only when it is unlikely to be noise: the lower bound of the rate's
             // Wilson interval (95 %, one-sided) at the threshold; and the rate at the baseline's factor
-            double lower = WilsonInterval.lowerBound(window.failures, window.attempts, WilsonInterval.Z_95_ONE_SIDED);
-            boolean aboveBaseline = baselineRate == null || window.rate() >= baselineRate * policy.baselineFactor();
-            if (enough && !cooling && lower >= policy.raiseRate() && aboveBaseline) {
+            if (enough
+                    && !cooling
+                    && rises(
+                            window.failures,
+                            window.attempts,
+                            policy.raiseRate(),
+                            baselineRate,
+                            policy.baselineFactor())) {
                 next.setRaised(true).setAlertId(key(kpi) + ":" + end).setRaisedAt(at);
                 return new Step(next.build(), alert(next, AlertState.RAISED, at, window, baselineRate));
             }
@@ -191,6 +200,17 @@ public final class FailureRateAlerts {
     /** The start of the clock hour a week before the window ending at {@code end} (its last minute's hour). */
     static long hourAWeekBefore(long end) {
         return Math.floorDiv(end - 1 - WEEK.toMillis(), HOUR) * HOUR;
+    }
+
+    /**
+     * Whether {@code part} of {@code whole} is a rise that is unlikely to be noise: the lower bound
+     * of its share's Wilson interval (95 %, one-sided) at {@code raiseRate}, and the share itself at
+     * {@code factor} times the baseline, where there is one.
+     */
+    static boolean rises(long part, long whole, double raiseRate, Double baseline, double factor) {
+        double rate = whole == 0 ? 0 : (double) part / whole;
+        return WilsonInterval.lowerBound(part, whole, WilsonInterval.Z_95_ONE_SIDED) >= raiseRate
+                && (baseline == null || rate >= baseline * factor);
     }
 
     /** The minutes (or hour totals) that start in {@code [from, to)}. */

@@ -59,15 +59,16 @@ public final class FraudAlerts {
                 lastWeek.answered >= policy.minAttempts() ? lastWeek.share() : null);
         Instant at = Instant.ofEpochMilli(end);
         if (track.getShortCallsAlertId() == null) {
-            boolean cooling = track.getShortCallsClearedAt() != null
-                    && at.isBefore(track.getShortCallsClearedAt().plus(policy.cooldown()));
-            double lower = WilsonInterval.lowerBound(window.shortCalls, window.answered, WilsonInterval.Z_95_ONE_SIDED);
-            if (!cooling
+            if (!policy.cooling(track.getShortCallsClearedAt(), at)
                     && window.shortCalls >= fraud.minShortCalls()
-                    && lower >= fraud.shortCallsRaiseShare()
-                    && (baseline == null || window.share() >= baseline * policy.baselineFactor())) {
+                    && FailureRateAlerts.rises(
+                            window.shortCalls,
+                            window.answered,
+                            fraud.shortCallsRaiseShare(),
+                            baseline,
+                            policy.baselineFactor())) {
                 AlertTrack next = AlertTrack.newBuilder(track)
-                        .setShortCallsAlertId(key(track) + ":short-calls:" + end)
+                        .setShortCallsAlertId(FailureRateAlerts.key(track) + ":short-calls:" + end)
                         .build();
                 return new Step(next, shortCallsAlert(next, AlertState.RAISED, at, window, baseline));
             }
@@ -123,7 +124,8 @@ public final class FraudAlerts {
         long end = minutes.getLast().getWindowStart().toEpochMilli() + MINUTE;
         long span = fraud.spendWindow().toMillis();
         long windowStart = end - span;
-        Billed window = Billed.of(minutes, windowStart, end).plus(Billed.of(track.getHours(), windowStart, end));
+        // (the minutes kept reach past the spend window: FailureRateAlerts keeps it whole)
+        Billed window = Billed.of(minutes, windowStart, end);
         long earliest = Math.min(
                 minutes.getFirst().getWindowStart().toEpochMilli(),
                 track.getHours().isEmpty()
@@ -154,8 +156,7 @@ public final class FraudAlerts {
         Double ratio = baseline == null ? null : window.ratio(baseline);
         Instant at = Instant.ofEpochMilli(end);
         if (track.getSpendAlertId() == null) {
-            boolean cooling = track.getSpendClearedAt() != null
-                    && at.isBefore(track.getSpendClearedAt().plus(policy.cooldown()));
+            boolean cooling = policy.cooling(track.getSpendClearedAt(), at);
             long minutesBilled = (long) Math.floor(window.seconds / 60.0);
             // the rise counts when it is not noise: the ratio's lower bound, the billed minutes' Poisson
             // bound carried over to the amount (a price per minute does not make a count more certain)
@@ -165,7 +166,7 @@ public final class FraudAlerts {
                     && ratio * poissonLowerBound(minutesBilled, WilsonInterval.Z_95_ONE_SIDED) / minutesBilled
                             >= fraud.spendRaiseFactor()) {
                 AlertTrack next = AlertTrack.newBuilder(track)
-                        .setSpendAlertId(key(track) + ":spend:" + end)
+                        .setSpendAlertId(FailureRateAlerts.key(track) + ":spend:" + end)
                         .setSpendRaisedAt(at)
                         .build();
                 return new Step(next, spendAlert(next, AlertState.RAISED, at, window, baseline, ratio));
@@ -293,11 +294,11 @@ public final class FraudAlerts {
                 .toList();
         long calls = fresh.stream().mapToLong(KnownDestination::getCalls).sum();
         if (track.getDestinationsAlertId() == null) {
-            boolean cooling = track.getDestinationsClearedAt() != null
-                    && now.isBefore(track.getDestinationsClearedAt().plus(policy.cooldown()));
+            boolean cooling = policy.cooling(track.getDestinationsClearedAt(), now);
             if (!cooling && fraud.minNewDestinationCalls() > 0 && calls >= fraud.minNewDestinationCalls()) {
                 AlertTrack next = AlertTrack.newBuilder(track)
-                        .setDestinationsAlertId(key(track) + ":new-destinations:" + now.toEpochMilli())
+                        .setDestinationsAlertId(
+                                FailureRateAlerts.key(track) + ":new-destinations:" + now.toEpochMilli())
                         .build();
                 return new Step(next, destinationsAlert(next, AlertState.RAISED, now, fresh, calls));
             }
@@ -394,10 +395,6 @@ public final class FraudAlerts {
                 .setBaselineRate(null)
                 .setTopCategories(List.of())
                 .setExpectedAttempts(null);
-    }
-
-    private static String key(AlertTrack track) {
-        return FailureRateAlerts.key(track.getTenantId(), track.getVendor());
     }
 
     private static List<String> limit(List<String> ids, int most) {

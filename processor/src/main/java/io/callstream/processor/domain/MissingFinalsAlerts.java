@@ -73,14 +73,17 @@ public final class MissingFinalsAlerts {
         Instant at = Instant.ofEpochMilli(latest);
         boolean enough = window.calls >= policy.minAttempts();
         if (track.getMissingFinalsAlertId() == null) {
-            boolean cooling = track.getMissingFinalsClearedAt() != null
-                    && at.isBefore(track.getMissingFinalsClearedAt().plus(policy.cooldown()));
-            double lower = WilsonInterval.lowerBound(window.expired, window.calls, WilsonInterval.Z_95_ONE_SIDED);
-            boolean aboveBaseline = baselineRate == null || window.rate() >= baselineRate * policy.baselineFactor();
-            if (enough && !cooling && lower >= policy.missingFinalsRaiseRate() && aboveBaseline) {
+            boolean cooling = policy.cooling(track.getMissingFinalsClearedAt(), at);
+            if (enough
+                    && !cooling
+                    && FailureRateAlerts.rises(
+                            window.expired,
+                            window.calls,
+                            policy.missingFinalsRaiseRate(),
+                            baselineRate,
+                            policy.baselineFactor())) {
                 AlertTrack next = AlertTrack.newBuilder(track)
-                        .setMissingFinalsAlertId(FailureRateAlerts.key(track.getTenantId(), track.getVendor())
-                                + ":missing-finals:" + latest)
+                        .setMissingFinalsAlertId(FailureRateAlerts.key(track) + ":missing-finals:" + latest)
                         .build();
                 return new Step(next, alert(next, AlertState.RAISED, at, windowStart, windowEnd, window, baselineRate));
             }

@@ -62,8 +62,7 @@ public final class SilenceAlerts {
                 || minutes.isEmpty()
                 || lastHeard == null
                 || now.isAfter(lastHeard.plus(dormantAfter))
-                || (track.getSilenceClearedAt() != null
-                        && now.isBefore(track.getSilenceClearedAt().plus(policy.cooldown())))) {
+                || policy.cooling(track.getSilenceClearedAt(), now)) {
             return new Step(track, null);
         }
         long calls = minutes.stream().mapToLong(MinuteCount::getAttempts).sum();
@@ -81,7 +80,7 @@ public final class SilenceAlerts {
         }
         double silentMinutes = (now.toEpochMilli() - lastHeard.toEpochMilli()) / (double) MINUTE;
         AlertTrack next = AlertTrack.newBuilder(track)
-                .setSilenceAlertId(key(track) + ":silence:" + lastHeard.toEpochMilli())
+                .setSilenceAlertId(FailureRateAlerts.key(track) + ":silence:" + lastHeard.toEpochMilli())
                 .setSilentSince(lastHeard)
                 .build();
         String message = String.format(
@@ -143,10 +142,6 @@ public final class SilenceAlerts {
             previousEnd = start + MINUTE;
         }
         return longest;
-    }
-
-    private static String key(AlertTrack track) {
-        return FailureRateAlerts.key(track.getTenantId(), track.getVendor());
     }
 
     private static CallAlert alert(
