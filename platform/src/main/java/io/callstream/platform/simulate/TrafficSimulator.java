@@ -217,6 +217,26 @@ public final class TrafficSimulator {
         void stored(String path, String envelopeId);
     }
 
+    /** Prints, at the start and the end of the middle third, that {@code who} (null: nobody) starts and stops. */
+    private static void announce(PrintStream out, long n, long total, String who, String starts, String stops) {
+        if (who != null && (n == total / 3 || n == 2 * total / 3)) {
+            out.printf("  %s %s at call %,d of %,d%n", who, n == total / 3 ? starts : stops, n, total);
+        }
+    }
+
+    /** Adds a call's expected category, billed and talk seconds to its vendor's. */
+    private static void expect(
+            SimulatedCall call,
+            Map<String, Map<FailureCategory, Long>> categories,
+            Map<String, Long> billed,
+            Map<String, Long> talk) {
+        categories
+                .computeIfAbsent(call.vendor(), v -> new EnumMap<>(FailureCategory.class))
+                .merge(call.category(), 1L, Long::sum);
+        billed.merge(call.vendor(), (long) call.billedSeconds(), Long::sum);
+        talk.merge(call.vendor(), (long) call.talkSeconds(), Long::sum);
+    }
+
     /** Runs the traffic; {@code out} gets a progress bar (or lines, when not a terminal) and nothing else. */
     public Summary run(Options options, PrintStream out) throws InterruptedException {
         return run(options, out, (vendor, callId, nanoTime) -> {});
@@ -256,27 +276,21 @@ public final class TrafficSimulator {
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
-                if (options.silenceVendor() != null && (n == total / 3 || n == 2 * total / 3)) {
-                    out.printf(
-                            "  %s %s at call %,d of %,d%n",
-                            options.silenceVendor(), n == total / 3 ? "falls silent" : "pushes again", n, total);
-                }
-                if (options.fraudTenant() != null && (n == total / 3 || n == 2 * total / 3)) {
-                    out.printf(
-                            "  %s %s at call %,d of %,d%n",
-                            options.fraudTenant(),
-                            n == total / 3 ? "starts short calls to 00882 and 00537" : "stops the short calls",
-                            n,
-                            total);
-                }
-                if (options.dropFinalsVendor() != null && (n == total / 3 || n == 2 * total / 3)) {
-                    out.printf(
-                            "  %s %s at call %,d of %,d%n",
-                            options.dropFinalsVendor(),
-                            n == total / 3 ? "stops sending final pushes" : "sends final pushes again",
-                            n,
-                            total);
-                }
+                announce(out, n, total, options.silenceVendor(), "falls silent", "pushes again");
+                announce(
+                        out,
+                        n,
+                        total,
+                        options.fraudTenant(),
+                        "starts short calls to 00882 and 00537",
+                        "stops the short calls");
+                announce(
+                        out,
+                        n,
+                        total,
+                        options.dropFinalsVendor(),
+                        "stops sending final pushes",
+                        "sends final pushes again");
                 String vendor =
                         factory.vendor(options.silent(n) ? SILENT_WEIGHTS.get(options.silenceVendor()) : WEIGHTS);
                 SimulatedCall whole = factory.next(n, Instant.now(), vendor, vendor.equals(options.spikeVendor()));
@@ -285,11 +299,7 @@ public final class TrafficSimulator {
                     for (int k = 0; k < CallFactory.FRAUD_CALLS; k++) {
                         SimulatedCall fraud = factory.fraud(n, k, Instant.now(), options.fraudTenant());
                         fraudCalls++;
-                        categories
-                                .computeIfAbsent(fraud.vendor(), v -> new EnumMap<>(FailureCategory.class))
-                                .merge(fraud.category(), 1L, Long::sum);
-                        billed.merge(fraud.vendor(), (long) fraud.billedSeconds(), Long::sum);
-                        talk.merge(fraud.vendor(), (long) fraud.talkSeconds(), Long::sum);
+                        expect(fraud, categories, billed, talk);
                         inFlight.add(senders.submit(() -> {
                             for (Push push : fraud.pushes()) {
                                 send(options.ingestUrl(), push, counters, false, receipts);
@@ -302,11 +312,7 @@ public final class TrafficSimulator {
                 if (dropped) {
                     finalsDropped.merge(vendor, 1L, Long::sum);
                 } else {
-                    categories
-                            .computeIfAbsent(vendor, v -> new EnumMap<>(FailureCategory.class))
-                            .merge(call.category(), 1L, Long::sum);
-                    billed.merge(vendor, (long) call.billedSeconds(), Long::sum);
-                    talk.merge(vendor, (long) call.talkSeconds(), Long::sum);
+                    expect(call, categories, billed, talk);
                     if (call.difference() != DifferenceClass.AGREES
                             && call.difference() != DifferenceClass.NOT_COMPARED) {
                         differences.put(call.callId(), call.difference());
